@@ -1,0 +1,512 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using OneOff.Aws.Storage;
+
+namespace OneOff.Aws.Compute;
+
+/// <summary>Where <see cref="LocalJobRunner"/> finds the job and how it follows a re-attached one.</summary>
+public sealed class LocalJobRunnerOptions
+{
+    /// <summary>
+    /// The built job: <c>oneoff-job.dll</c> (started with the <c>dotnet</c> host that runs this process) or an
+    /// executable. Required.
+    /// </summary>
+    public string JobPath { get; set; } = "";
+
+    /// <summary>How often a re-attached job is polled (its outputs and whether it is alive); default 1 second.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+}
+
+/// <summary>
+/// Runs <c>oneoff-job sweep --out {store root} --run-id {id} --json …</c> as a child process of this machine,
+/// reads its JSON-lines events from stdout, keeps the last lines of stderr for a failure's reason, and kills the
+/// whole process tree on cancel. The handle is the process id and its start time, so that a restarted control
+/// plane can tell whether the job is still alive (and not a new process that reuses the id) and re-attach.
+/// </summary>
+public sealed class LocalJobRunner : IJobRunner
+{
+    /// <summary>The <see cref="JobHandle.Runner"/> of this runner's handles.</summary>
+    public const string RunnerName = "local";
+
+    private readonly LocalJobRunnerOptions _options;
+    private readonly LocalObjectStore _store;
+    private readonly ILogger<LocalJobRunner> _logger;
+
+    /// <summary>Creates a runner whose jobs write to <paramref name="store"/> (the job's <c>--out</c> is its root).</summary>
+    public LocalJobRunner(LocalJobRunnerOptions options, LocalObjectStore store, ILogger<LocalJobRunner> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(logger);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.JobPath);
+        _options = options;
+        _store = store;
+        _logger = logger;
+    }
+
+    /// <inheritdoc />
+    public Task<IJobExecution> StartAsync(JobRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!File.Exists(_options.JobPath))
+        {
+            throw new JobStartException($"The job executable '{_options.JobPath}' does not exist; build the solution (dotnet build) so that oneoff-job is next to the dashboard.");
+        }
+
+        var start = new ProcessStartInfo
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            CreateNoWindow = true,
+        };
+        if (_options.JobPath.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
+        {
+            start.FileName = DotnetHost();
+            start.ArgumentList.Add(_options.JobPath);
+        }
+        else
+        {
+            start.FileName = _options.JobPath;
+        }
+
+        foreach (var argument in (string[])["sweep", "--out", _store.Root, "--run-id", request.RunId, "--json"])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var argument in request.ParameterArguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new JobStartException($"The job '{_options.JobPath}' did not start.");
+        }
+        catch (Win32Exception e)
+        {
+            throw new JobStartException($"The job '{_options.JobPath}' could not be started: {e.Message}", e);
+        }
+
+        process.StandardInput.Close();
+        var handle = HandleOf(process);
+        _logger.LogInformation("Started job for run {RunId} as process {Pid}", request.RunId, process.Id);
+        return Task.FromResult<IJobExecution>(new ChildExecution(process, handle));
+    }
+
+    /// <inheritdoc />
+    public Task<IJobExecution?> AttachAsync(string runId, JobHandle handle, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        if (!string.Equals(handle.Runner, RunnerName, StringComparison.Ordinal) || !TryParseId(handle.Id, out var pid, out var startTicks))
+        {
+            return Task.FromResult<IJobExecution?>(null);
+        }
+
+        var process = FindAlive(pid, startTicks);
+        if (process is null)
+        {
+            return Task.FromResult<IJobExecution?>(null);
+        }
+
+        _logger.LogInformation("Re-attached to process {Pid} of run {RunId}", pid, runId);
+        return Task.FromResult<IJobExecution?>(new AttachedExecution(process, handle, startTicks, runId, _store, _options.PollInterval));
+    }
+
+    /// <summary>Whether the process of a local handle is alive: same id, same start time, not a zombie.</summary>
+    public static bool IsAlive(JobHandle handle)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        if (!TryParseId(handle.Id, out var pid, out var ticks))
+        {
+            return false;
+        }
+
+        using var process = FindAlive(pid, ticks);
+        return process is not null;
+    }
+
+    /// <summary>Parses one line of the job's <c>--json</c> stream; null for blank lines, unknown events and non-JSON lines.</summary>
+    public static JobEvent? ParseEvent(string line)
+    {
+        if (string.IsNullOrWhiteSpace(line) || line[0] != '{')
+        {
+            return null;
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(line);
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("event", out var kind) || kind.ValueKind != JsonValueKind.String)
+            {
+                return null;
+            }
+
+            return kind.GetString() switch
+            {
+                "started" => new JobStarted(Text(root, "run_id")),
+                "iteration" => new JobIteration(Int(root, "n_hidden"), Int(root, "iteration"), Number(root, "loss")),
+                "model_done" => new JobModelDone(Int(root, "n_hidden"), new JobModelMetrics(
+                    Number(root, "train_acc"), Number(root, "test_acc"), Number(root, "surface_agree"),
+                    Int(root, "iterations"), Number(root, "final_loss"), Number(root, "fit_seconds"))),
+                "published" => new JobPublished(Text(root, "run_id")),
+                "failed" => new JobFailed(Text(root, "message")),
+                _ => null,
+            };
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string Text(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() ?? "" : "";
+
+    private static int Int(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i) ? i : 0;
+
+    private static double Number(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : double.NaN;
+
+    private static JobHandle HandleOf(Process process) =>
+        new(RunnerName, string.Create(CultureInfo.InvariantCulture, $"{process.Id}@{StartTicks(process)}"));
+
+    private static long StartTicks(Process process) => process.StartTime.ToUniversalTime().Ticks;
+
+    private static bool TryParseId(string id, out int pid, out long startTicks)
+    {
+        pid = 0;
+        startTicks = 0;
+        var at = id.IndexOf('@', StringComparison.Ordinal);
+        return at > 0
+            && int.TryParse(id.AsSpan(0, at), NumberStyles.None, CultureInfo.InvariantCulture, out pid)
+            && long.TryParse(id.AsSpan(at + 1), NumberStyles.None, CultureInfo.InvariantCulture, out startTicks);
+    }
+
+    private static Process? FindAlive(int pid, long startTicks)
+    {
+        Process process;
+        try
+        {
+            process = Process.GetProcessById(pid);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+
+        try
+        {
+            // The start time tells the job from a later process that reuses its id (1 s: the clock's resolution).
+            if (IsGone(process) || Math.Abs(StartTicks(process) - startTicks) > TimeSpan.TicksPerSecond)
+            {
+                process.Dispose();
+                return null;
+            }
+        }
+        catch (Exception e) when (e is InvalidOperationException or Win32Exception)
+        {
+            process.Dispose();
+            return null;
+        }
+
+        return process;
+    }
+
+    private static bool IsGone(Process process)
+    {
+        try
+        {
+            if (process.HasExited)
+            {
+                return true;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return true;
+        }
+
+        // An exited child that nobody has reaped yet still has an id: a zombie is not alive.
+        if (OperatingSystem.IsLinux())
+        {
+            try
+            {
+                var stat = File.ReadAllText($"/proc/{process.Id}/stat");
+                var close = stat.LastIndexOf(')');
+                return close < 0 || close + 2 >= stat.Length || stat[close + 2] is 'Z' or 'X';
+            }
+            catch (IOException)
+            {
+                return true;
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    private static void KillTree(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // It has already exited.
+        }
+        catch (Win32Exception)
+        {
+            // It exited between the check and the signal, or is no longer ours to kill.
+        }
+    }
+
+    private static string DotnetHost()
+    {
+        // The host that runs this process (…/dotnet), so the job runs on the same runtime; else the one on PATH.
+        var current = Environment.ProcessPath;
+        if (current is not null && Path.GetFileNameWithoutExtension(current).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+        {
+            return current;
+        }
+
+        var fromEnvironment = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+        if (!string.IsNullOrEmpty(fromEnvironment) && File.Exists(fromEnvironment))
+        {
+            return fromEnvironment;
+        }
+
+        var runtimeDir = RuntimeEnvironment.GetRuntimeDirectory();
+        var root = Path.GetFullPath(Path.Combine(runtimeDir, "..", "..", ".."));
+        var candidate = Path.Combine(root, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet");
+        return File.Exists(candidate) ? candidate : "dotnet";
+    }
+
+    /// <summary>A job this process started: events from its stdout.</summary>
+    private sealed class ChildExecution : IJobExecution
+    {
+        private const int DiagnosticLines = 20;
+        private readonly Process _process;
+        private readonly Channel<JobEvent> _events = Channel.CreateUnbounded<JobEvent>(new() { SingleReader = true, SingleWriter = true });
+        private readonly Queue<string> _stderrTail = new();
+        private readonly CancellationTokenSource _detach = new();
+
+        public ChildExecution(Process process, JobHandle handle)
+        {
+            _process = process;
+            Handle = handle;
+            Completion = RunAsync();
+        }
+
+        public JobHandle Handle { get; }
+
+        public Task<JobExit> Completion { get; }
+
+        public IAsyncEnumerable<JobEvent> ReadEventsAsync(CancellationToken cancellationToken = default) =>
+            _events.Reader.ReadAllAsync(cancellationToken);
+
+        public async Task CancelAsync(CancellationToken cancellationToken = default)
+        {
+            KillTree(_process);
+            await Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            // Detaches without stopping the job: a restarted control plane re-attaches to it.
+            await _detach.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await Completion.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            _process.Dispose();
+            _detach.Dispose();
+        }
+
+        private async Task<JobExit> RunAsync()
+        {
+            var token = _detach.Token;
+            try
+            {
+                var stdout = PumpStdoutAsync(token);
+                var stderr = PumpStderrAsync(token);
+                await Task.WhenAll(stdout, stderr).ConfigureAwait(false);
+                await _process.WaitForExitAsync(token).ConfigureAwait(false);
+                string? tail;
+                lock (_stderrTail)
+                {
+                    tail = _stderrTail.Count == 0 ? null : string.Join('\n', _stderrTail);
+                }
+
+                return new JobExit(_process.ExitCode, tail);
+            }
+            finally
+            {
+                _events.Writer.TryComplete();
+            }
+        }
+
+        private async Task PumpStdoutAsync(CancellationToken token)
+        {
+            await Task.Yield();
+            while (await _process.StandardOutput.ReadLineAsync(token).ConfigureAwait(false) is { } line)
+            {
+                if (ParseEvent(line) is { } e)
+                {
+                    _events.Writer.TryWrite(e);
+                }
+            }
+        }
+
+        private async Task PumpStderrAsync(CancellationToken token)
+        {
+            await Task.Yield();
+            while (await _process.StandardError.ReadLineAsync(token).ConfigureAwait(false) is { } line)
+            {
+                if (line.Length == 0)
+                {
+                    continue;
+                }
+
+                lock (_stderrTail)
+                {
+                    _stderrTail.Enqueue(line);
+                    if (_stderrTail.Count > DiagnosticLines)
+                    {
+                        _stderrTail.Dequeue();
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>A job started by an earlier process: progress from the store, its end from the process table.</summary>
+    private sealed class AttachedExecution : IJobExecution
+    {
+        private readonly Process _process;
+        private readonly long _startTicks;
+        private readonly string _runId;
+        private readonly LocalObjectStore _store;
+        private readonly TimeSpan _pollInterval;
+        private readonly Channel<JobEvent> _events = Channel.CreateUnbounded<JobEvent>(new() { SingleReader = true, SingleWriter = true });
+        private readonly CancellationTokenSource _detach = new();
+
+        public AttachedExecution(Process process, JobHandle handle, long startTicks, string runId, LocalObjectStore store, TimeSpan pollInterval)
+        {
+            _process = process;
+            _startTicks = startTicks;
+            _runId = runId;
+            _store = store;
+            _pollInterval = pollInterval;
+            Handle = handle;
+            Completion = PollAsync();
+        }
+
+        public JobHandle Handle { get; }
+
+        public Task<JobExit> Completion { get; }
+
+        public IAsyncEnumerable<JobEvent> ReadEventsAsync(CancellationToken cancellationToken = default) =>
+            _events.Reader.ReadAllAsync(cancellationToken);
+
+        public async Task CancelAsync(CancellationToken cancellationToken = default)
+        {
+            KillTree(_process);
+            await Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _detach.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await Completion.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            _process.Dispose();
+            _detach.Dispose();
+        }
+
+        private async Task<JobExit> PollAsync()
+        {
+            var token = _detach.Token;
+            var done = new HashSet<int>();
+            var published = false;
+            try
+            {
+                while (true)
+                {
+                    var alive = FindAlive(_process.Id, _startTicks) is { } p && Dispose(p);
+                    published = await ScanAsync(done, published, token).ConfigureAwait(false);
+                    if (!alive)
+                    {
+                        return new JobExit(null, null);
+                    }
+
+                    await Task.Delay(_pollInterval, token).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                _events.Writer.TryComplete();
+            }
+        }
+
+        private static bool Dispose(Process p)
+        {
+            p.Dispose();
+            return true;
+        }
+
+        private async Task<bool> ScanAsync(HashSet<int> done, bool published, CancellationToken token)
+        {
+            const string Marker = "n_hidden=";
+            await foreach (var key in _store.ListAsync($"runs/{_runId}/metrics/", token).ConfigureAwait(false))
+            {
+                var at = key.IndexOf(Marker, StringComparison.Ordinal);
+                if (at < 0)
+                {
+                    continue;
+                }
+
+                var end = key.IndexOf('/', at);
+                var text = end < 0 ? key[(at + Marker.Length)..] : key[(at + Marker.Length)..end];
+                if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && done.Add(n))
+                {
+                    _events.Writer.TryWrite(new JobModelDone(n, null));
+                }
+            }
+
+            if (!published && await _store.ExistsAsync($"runs/{_runId}/_manifest.json", token).ConfigureAwait(false))
+            {
+                _events.Writer.TryWrite(new JobPublished(_runId));
+                return true;
+            }
+
+            return published;
+        }
+    }
+}
