@@ -1,4 +1,9 @@
+using OneOff.Dashboard.Configuration;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddOneOffDashboard();
+
 var app = builder.Build();
-app.MapGet("/healthz", () => Results.Json(new { status = "Healthy" }));
-app.Run();
+app.MapOneOff();
+
+return await app.RunOneOffAsync();

@@ -1,0 +1,171 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using OneOff.Dashboard.Data;
+
+namespace OneOff.Dashboard.Authentication;
+
+/// <summary>A user as <c>/admin/users</c> lists it.</summary>
+public sealed record UserRow(string UserName, string? Level, bool LockedOut, bool MustChangePassword);
+
+/// <summary>
+/// What Admins do to users: add, set the role level, reset a password, lock and unlock. Every method checks that
+/// the caller is an Admin (the server refuses, whatever the page shows) and uses a fresh scope per operation.
+/// Messages are for the page; null means done.
+/// </summary>
+public sealed class UserAdministration(IServiceScopeFactory scopes, TimeProvider time)
+{
+    private const string NotAdmin = "Only Admins can manage users.";
+
+    public async Task<IReadOnlyList<UserRow>> ListAsync(ClaimsPrincipal caller, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (!DashboardRoles.IsAdmin(caller))
+        {
+            return [];
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<DashboardUser>>();
+        var all = await users.Users.OrderBy(u => u.UserName).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var rows = new List<UserRow>(all.Count);
+        var now = time.GetUtcNow();
+        foreach (var user in all)
+        {
+            var roles = await users.GetRolesAsync(user).ConfigureAwait(false);
+            rows.Add(new UserRow(user.UserName ?? "", DashboardRoles.LevelOf(roles), user.LockoutEnd > now, user.MustChangePassword));
+        }
+
+        return rows;
+    }
+
+    public async Task<string?> AddAsync(ClaimsPrincipal caller, string userName, string password, string level, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (!DashboardRoles.IsAdmin(caller))
+        {
+            return NotAdmin;
+        }
+
+        userName = userName?.Trim() ?? "";
+        if (userName.Length is < 2 or > 64 || !userName.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_'))
+        {
+            return "User name must be 2 to 64 characters of letters, digits, '.', '-' and '_'.";
+        }
+
+        if (!DashboardRoles.Levels.Contains(level))
+        {
+            return $"Role must be one of {string.Join(", ", DashboardRoles.Levels)}.";
+        }
+
+        if (PasswordRules.Check(password ?? "") is { } problem)
+        {
+            return $"Password {problem}.";
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<DashboardUser>>();
+        if (await users.FindByNameAsync(userName).ConfigureAwait(false) is not null)
+        {
+            return $"There is already a user '{userName}'.";
+        }
+
+        var user = new DashboardUser { UserName = userName, MustChangePassword = true };
+        var created = await users.CreateAsync(user, password!).ConfigureAwait(false);
+        if (!created.Succeeded)
+        {
+            return Describe(created);
+        }
+
+        var roles = await users.AddToRolesAsync(user, DashboardRoles.Implied(level)).ConfigureAwait(false);
+        return roles.Succeeded ? null : Describe(roles);
+    }
+
+    public Task<string?> SetLevelAsync(ClaimsPrincipal caller, string userName, string level, CancellationToken cancellationToken = default) =>
+        WithUserAsync(caller, userName, forbidSelf: "You cannot change your own role.", async (users, user) =>
+        {
+            if (!DashboardRoles.Levels.Contains(level))
+            {
+                return $"Role must be one of {string.Join(", ", DashboardRoles.Levels)}.";
+            }
+
+            var current = await users.GetRolesAsync(user).ConfigureAwait(false);
+            var removed = await users.RemoveFromRolesAsync(user, current).ConfigureAwait(false);
+            if (!removed.Succeeded)
+            {
+                return Describe(removed);
+            }
+
+            var added = await users.AddToRolesAsync(user, DashboardRoles.Implied(level)).ConfigureAwait(false);
+            return added.Succeeded ? null : Describe(added);
+        });
+
+    public Task<string?> ResetPasswordAsync(ClaimsPrincipal caller, string userName, string newPassword, CancellationToken cancellationToken = default) =>
+        WithUserAsync(caller, userName, forbidSelf: "Change your own password on the Password page.", async (users, user) =>
+        {
+            if (PasswordRules.Check(newPassword ?? "") is { } problem)
+            {
+                return $"Password {problem}.";
+            }
+
+            var token = await users.GeneratePasswordResetTokenAsync(user).ConfigureAwait(false);
+            var reset = await users.ResetPasswordAsync(user, token, newPassword!).ConfigureAwait(false);
+            if (!reset.Succeeded)
+            {
+                return Describe(reset);
+            }
+
+            user.MustChangePassword = true;
+            var updated = await users.UpdateAsync(user).ConfigureAwait(false);
+            return updated.Succeeded ? null : Describe(updated);
+        });
+
+    public Task<string?> LockAsync(ClaimsPrincipal caller, string userName, CancellationToken cancellationToken = default) =>
+        WithUserAsync(caller, userName, forbidSelf: "You cannot lock yourself out.", async (users, user) =>
+        {
+            await users.SetLockoutEnabledAsync(user, true).ConfigureAwait(false);
+            var locked = await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue).ConfigureAwait(false);
+            if (!locked.Succeeded)
+            {
+                return Describe(locked);
+            }
+
+            // A new security stamp signs the user out of open pages at the next revalidation.
+            var stamped = await users.UpdateSecurityStampAsync(user).ConfigureAwait(false);
+            return stamped.Succeeded ? null : Describe(stamped);
+        });
+
+    public Task<string?> UnlockAsync(ClaimsPrincipal caller, string userName, CancellationToken cancellationToken = default) =>
+        WithUserAsync(caller, userName, forbidSelf: null, async (users, user) =>
+        {
+            var unlocked = await users.SetLockoutEndDateAsync(user, null).ConfigureAwait(false);
+            if (!unlocked.Succeeded)
+            {
+                return Describe(unlocked);
+            }
+
+            var reset = await users.ResetAccessFailedCountAsync(user).ConfigureAwait(false);
+            return reset.Succeeded ? null : Describe(reset);
+        });
+
+    private async Task<string?> WithUserAsync(ClaimsPrincipal caller, string userName, string? forbidSelf, Func<UserManager<DashboardUser>, DashboardUser, Task<string?>> action)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (!DashboardRoles.IsAdmin(caller))
+        {
+            return NotAdmin;
+        }
+
+        if (forbidSelf is not null && string.Equals(caller.Identity?.Name, userName, StringComparison.OrdinalIgnoreCase))
+        {
+            return forbidSelf;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<DashboardUser>>();
+        var user = await users.FindByNameAsync(userName).ConfigureAwait(false);
+        return user is null ? $"There is no user '{userName}'." : await action(users, user).ConfigureAwait(false);
+    }
+
+    private static string Describe(IdentityResult result) => string.Join(" ", result.Errors.Select(e => e.Description));
+}

@@ -1,0 +1,84 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Identity;
+using OneOff.Dashboard.Authentication;
+using OneOff.Dashboard.Data;
+
+namespace OneOff.Dashboard.Components.Pages.Account;
+
+public sealed partial class ChangePassword
+{
+    [Inject]
+    public required SignInManager<DashboardUser> SignInManager { get; init; }
+
+    [CascadingParameter]
+    public HttpContext? HttpContext { get; set; }
+
+    [SupplyParameterFromForm(Name = "Input")]
+    private PasswordInput? FormInput { get; set; }
+
+    private PasswordInput Input => FormInput ??= new();
+
+    [SupplyParameterFromQuery(Name = "ReturnUrl")]
+    public string? ReturnUrl { get; set; }
+
+    private bool MustChange { get; set; }
+
+    private bool Done { get; set; }
+
+    private string? Message { get; set; }
+
+    private string Continue => ReturnUrls.Sanitize(ReturnUrl);
+
+    protected override async Task OnInitializedAsync()
+    {
+        if (HttpContext is not null && await SignInManager.UserManager.GetUserAsync(HttpContext.User) is { } user)
+        {
+            MustChange = user.MustChangePassword;
+        }
+    }
+
+    private async Task ChangeAsync()
+    {
+        if (HttpContext is null || await SignInManager.UserManager.GetUserAsync(HttpContext.User) is not { } user)
+        {
+            Message = "Sign in again to change your password.";
+            return;
+        }
+
+        if (PasswordRules.Check(Input.New) is { } problem)
+        {
+            Message = $"The new password {problem}.";
+            return;
+        }
+
+        var result = await SignInManager.UserManager.ChangePasswordAsync(user, Input.Current, Input.New);
+        if (!result.Succeeded)
+        {
+            Message = result.Errors.Any(e => e.Code == "PasswordMismatch")
+                ? "The current password is wrong."
+                : string.Join(" ", result.Errors.Select(e => e.Description));
+            return;
+        }
+
+        user.MustChangePassword = false;
+        await SignInManager.UserManager.UpdateAsync(user);
+        await SignInManager.RefreshSignInAsync(user);
+        MustChange = false;
+        Done = true;
+        FormInput = new();
+    }
+
+    private sealed class PasswordInput
+    {
+        [Required(ErrorMessage = "Enter your current password.")]
+        public string Current { get; set; } = "";
+
+        [Required(ErrorMessage = "Enter a new password.")]
+        public string New { get; set; } = "";
+
+        [Required(ErrorMessage = "Enter the new password again.")]
+        [Compare(nameof(New), ErrorMessage = "The two new passwords differ.")]
+        public string Confirm { get; set; } = "";
+    }
+}

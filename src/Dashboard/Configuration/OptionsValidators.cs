@@ -1,0 +1,83 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+using OneOff.Dashboard.Authentication;
+
+namespace OneOff.Dashboard.Configuration;
+
+/// <summary>Checks <see cref="OneOffOptions"/>; every message names the configuration key and the fix.</summary>
+public sealed partial class OneOffOptionsValidator : IValidateOptions<OneOffOptions>
+{
+    public ValidateOptionsResult Validate(string? name, OneOffOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        if (!string.Equals(options.Mode, "Local", StringComparison.OrdinalIgnoreCase) && !string.Equals(options.Mode, "Aws", StringComparison.OrdinalIgnoreCase))
+        {
+            failures.Add($"OneOff:Mode must be Local or Aws (got '{options.Mode}').");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.DataRoot))
+        {
+            failures.Add("OneOff:DataRoot must be a folder path (got an empty value); leave it unset for ./data.");
+        }
+        else if (options.DataRoot.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
+        {
+            failures.Add($"OneOff:DataRoot must be a folder path (got '{options.DataRoot}').");
+        }
+        else if (File.Exists(options.DataRootPath))
+        {
+            failures.Add($"OneOff:DataRoot must be a folder, but '{options.DataRootPath}' is a file.");
+        }
+
+        if (!DeploymentIdPattern().IsMatch(options.DeploymentId ?? ""))
+        {
+            failures.Add($"OneOff:DeploymentId must be 1 to 32 characters of a-z, 0-9 and '-' (got '{options.DeploymentId}').");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,31}$")]
+    private static partial Regex DeploymentIdPattern();
+}
+
+/// <summary>Checks <see cref="RunsOptions"/>.</summary>
+public sealed class RunsOptionsValidator : IValidateOptions<RunsOptions>
+{
+    public const int MaxConcurrentLimit = 64;
+
+    public ValidateOptionsResult Validate(string? name, RunsOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        if (options.MaxConcurrent is < 1 or > MaxConcurrentLimit)
+        {
+            failures.Add($"OneOff:Runs:MaxConcurrent must be from 1 to {MaxConcurrentLimit} (got {options.MaxConcurrent}).");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.JobPath) && !File.Exists(options.JobPath))
+        {
+            failures.Add($"OneOff:Runs:JobPath must name the built oneoff-job (.dll or executable), but '{options.JobPath}' does not exist.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
+/// <summary>Checks <see cref="AdminOptions"/>: a given password must meet the password rules.</summary>
+public sealed class AdminOptionsValidator : IValidateOptions<AdminOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AdminOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Password is null)
+        {
+            return ValidateOptionsResult.Success;
+        }
+
+        var problem = PasswordRules.Check(options.Password);
+        return problem is null
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail($"OneOff:Admin:Password {problem} (leave it unset to have one generated).");
+    }
+}

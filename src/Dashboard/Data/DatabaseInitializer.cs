@@ -1,0 +1,123 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using OneOff.Dashboard.Authentication;
+using OneOff.Dashboard.Configuration;
+
+namespace OneOff.Dashboard.Data;
+
+/// <summary>
+/// At start, before anything reads the database: applies the migrations, creates the roles, and on the very
+/// first start the user <c>admin</c> (every role), with <c>OneOff:Admin:Password</c> or a generated password
+/// written to <c>{DataRoot}/initial-admin-password</c> (mode 0600; the log says where, never what).
+/// </summary>
+public sealed partial class DatabaseInitializer(
+    IServiceScopeFactory scopes,
+    IOptions<OneOffOptions> oneOff,
+    IOptions<AdminOptions> admin,
+    ILogger<DatabaseInitializer> logger) : IHostedService
+{
+    public const string AdminUserName = "admin";
+    public const string PasswordFileName = "initial-admin-password";
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(oneOff.Value.DataRootPath);
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DashboardDbContext>();
+        await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
+
+        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+        foreach (var role in DashboardRoles.Levels)
+        {
+            if (!await roles.RoleExistsAsync(role).ConfigureAwait(false))
+            {
+                Check(await roles.CreateAsync(new IdentityRole(role)).ConfigureAwait(false), $"create the role {role}");
+            }
+        }
+
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<DashboardUser>>();
+        if (await users.Users.AnyAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var password = admin.Value.Password;
+        var generated = password is null;
+        password ??= GeneratePassword();
+        var user = new DashboardUser { UserName = AdminUserName, MustChangePassword = generated };
+        Check(await users.CreateAsync(user, password).ConfigureAwait(false), "create the first admin");
+        Check(await users.AddToRolesAsync(user, DashboardRoles.Implied(DashboardRoles.Admin)).ConfigureAwait(false), "give admin its roles");
+        if (generated)
+        {
+            var path = Path.Combine(oneOff.Value.DataRootPath, PasswordFileName);
+            await WriteSecretAsync(path, password, cancellationToken).ConfigureAwait(false);
+            LogGenerated(AdminUserName, path);
+        }
+        else
+        {
+            LogCreated(AdminUserName);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    internal static string GeneratePassword()
+    {
+        const string Lower = "abcdefghijkmnpqrstuvwxyz";
+        const string Upper = "ABCDEFGHJKLMNPQRSTUVWXYZ";
+        const string Digits = "23456789";
+        const string All = Lower + Upper + Digits;
+        var chars = new char[20];
+        chars[0] = Lower[RandomNumberGenerator.GetInt32(Lower.Length)];
+        chars[1] = Upper[RandomNumberGenerator.GetInt32(Upper.Length)];
+        chars[2] = Digits[RandomNumberGenerator.GetInt32(Digits.Length)];
+        for (var i = 3; i < chars.Length; i++)
+        {
+            chars[i] = All[RandomNumberGenerator.GetInt32(All.Length)];
+        }
+
+        RandomNumberGenerator.Shuffle(chars.AsSpan());
+        return new string(chars);
+    }
+
+    private static async Task WriteSecretAsync(string path, string secret, CancellationToken cancellationToken)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        var stream = new FileStream(path, options);
+        await using (stream.ConfigureAwait(false))
+        {
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(stream.SafeFileHandle, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+
+            var writer = new StreamWriter(stream);
+            await using (writer.ConfigureAwait(false))
+            {
+                await writer.WriteLineAsync(secret.AsMemory(), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static void Check(IdentityResult result, string what)
+    {
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException($"Could not {what}: {string.Join("; ", result.Errors.Select(e => e.Description))}");
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Created the user '{User}' with a generated password, written to {Path} (readable by this account only); sign in and change it")]
+    private partial void LogGenerated(string user, string path);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Created the user '{User}' with the password of OneOff:Admin:Password")]
+    private partial void LogCreated(string user);
+}

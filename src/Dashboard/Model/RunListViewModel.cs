@@ -1,0 +1,135 @@
+using System.Security.Claims;
+using OneOff.Dashboard.Runs;
+using OneOff.Jobs.Parameters;
+
+namespace OneOff.Dashboard.Model;
+
+/// <summary>
+/// The logic of <c>/</c>: the run list kept current by <see cref="RunCoordinator.RunChanged"/>, and the parameter
+/// form (labels, defaults and validation from the parameter table, one message per field).
+/// </summary>
+public sealed class RunListViewModel(RunCoordinator coordinator)
+{
+    private readonly Dictionary<string, string> _values = Defaults();
+    private readonly Dictionary<string, string> _errors = new(StringComparer.Ordinal);
+    private List<RunSnapshot> _runs = [];
+
+    /// <summary>The form's fields, in the table's order.</summary>
+    public IReadOnlyList<RunParameter> Fields => RunParameterTable.Form;
+
+    public IReadOnlyList<RunSnapshot> Runs => _runs;
+
+    /// <summary>A message about the form as a whole (a refusal), or null.</summary>
+    public string? FormMessage { get; private set; }
+
+    public bool IsSubmitting { get; private set; }
+
+    /// <summary>One key per filled-in form: a second click of the same submission starts no second run.</summary>
+    public string SubmissionKey { get; private set; } = NewKey();
+
+    public string ValueOf(RunParameter field)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        return _values.TryGetValue(field.Key, out var v) ? v : "";
+    }
+
+    public void SetValue(RunParameter field, string? value)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        _values[field.Key] = value ?? "";
+        _errors.Remove(field.Key);
+    }
+
+    public string? ErrorOf(RunParameter field)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        return _errors.TryGetValue(field.Key, out var e) ? e : null;
+    }
+
+    public bool HasErrors => _errors.Count > 0;
+
+    public void ResetForm()
+    {
+        foreach (var (key, value) in Defaults())
+        {
+            _values[key] = value;
+        }
+
+        _errors.Clear();
+        FormMessage = null;
+        SubmissionKey = NewKey();
+    }
+
+    public async Task LoadAsync(CancellationToken cancellationToken = default) =>
+        _runs = [.. await coordinator.ListAsync(cancellationToken).ConfigureAwait(false)];
+
+    /// <summary>Applies a pushed change; true when the list changed.</summary>
+    public bool Apply(RunChange change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var list = _runs;
+        var i = list.FindIndex(r => string.Equals(r.Id, change.RunId, StringComparison.Ordinal));
+        var updated = new List<RunSnapshot>(list);
+        if (change.Run is null)
+        {
+            if (i < 0)
+            {
+                return false;
+            }
+
+            updated.RemoveAt(i);
+        }
+        else if (i >= 0)
+        {
+            updated[i] = change.Run;
+        }
+        else
+        {
+            updated.Insert(0, change.Run);
+        }
+
+        _runs = updated;
+        return true;
+    }
+
+    /// <summary>Submits the form; returns the new (or already created) run, or null with messages set.</summary>
+    public async Task<RunSnapshot?> SubmitAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        if (IsSubmitting)
+        {
+            return null;
+        }
+
+        IsSubmitting = true;
+        try
+        {
+            _errors.Clear();
+            FormMessage = null;
+            var raw = Fields.ToDictionary(f => f.Key, f => (string?)ValueOf(f), StringComparer.Ordinal);
+            var result = await coordinator.SubmitAsync(user, raw, SubmissionKey, cancellationToken).ConfigureAwait(false);
+            foreach (var error in result.Errors)
+            {
+                _errors.TryAdd(error.Parameter.Key, error.ForForm());
+            }
+
+            FormMessage = result.Refusal;
+            if (result.Run is { } run)
+            {
+                SubmissionKey = NewKey();
+                Apply(new RunChange(run.Id, run));
+            }
+
+            return result.Run;
+        }
+        finally
+        {
+            IsSubmitting = false;
+        }
+    }
+
+    private static Dictionary<string, string> Defaults() =>
+        RunParameterTable.Form.ToDictionary(p => p.Key, p => p.DefaultText, StringComparer.Ordinal);
+
+    private static string NewKey() => Guid.NewGuid().ToString("N");
+}
