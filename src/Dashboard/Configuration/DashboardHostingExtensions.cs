@@ -89,7 +89,7 @@ public static class DashboardHostingExtensions
         {
             await signIn.SignOutAsync().ConfigureAwait(false);
             return TypedResults.LocalRedirect("/login");
-        });
+        }).WithMetadata(new SkipStatusCodePagesAttribute());
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -1,0 +1,114 @@
+using System.Net;
+using System.Security.Claims;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using OneOff.Dashboard.Authentication;
+using OneOff.Dashboard.Components;
+using OneOff.Dashboard.Data;
+using OneOff.Dashboard.Runs;
+
+namespace OneOff.Dashboard.Tests.Infrastructure;
+
+/// <summary>The real dashboard on a TestServer over a data root of its own (a temp folder kept across restarts).</summary>
+internal sealed partial class DashboardApp(string dataRoot, Action<IServiceCollection>? services = null, IReadOnlyDictionary<string, string?>? settings = null)
+    : WebApplicationFactory<App>
+{
+    public const string AdminPassword = "Admin-Pass-2026";
+    public const string UserPassword = "User-Pass-2026";
+
+    public string DataRoot { get; } = dataRoot;
+
+    public RunCoordinator Coordinator => Services.GetRequiredService<RunCoordinator>();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        builder.UseSetting("OneOff:DataRoot", DataRoot);
+        builder.UseSetting("OneOff:Admin:Password", AdminPassword);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.UseSetting(key, value);
+        }
+
+        if (services is not null)
+        {
+            builder.ConfigureServices(services);
+        }
+    }
+
+    public HttpClient Client() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    /// <summary>Creates a user holding every role up to <paramref name="level"/>.</summary>
+    public async Task CreateUserAsync(string userName, string level)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<DashboardUser>>();
+        var user = new DashboardUser { UserName = userName };
+        Check(await users.CreateAsync(user, UserPassword));
+        Check(await users.AddToRolesAsync(user, DashboardRoles.Implied(level)));
+    }
+
+    /// <summary>The principal the app builds for a signed-in user (its role claims included).</summary>
+    public async Task<ClaimsPrincipal> PrincipalAsync(string userName)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<DashboardUser>>();
+        var factory = scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<DashboardUser>>();
+        var user = await users.FindByNameAsync(userName) ?? throw new InvalidOperationException($"No user {userName}.");
+        return await factory.CreateAsync(user);
+    }
+
+    /// <summary>Posts the login form as a browser does (antiforgery token and form name from the page).</summary>
+    public static async Task<HttpResponseMessage> LogInAsync(HttpClient client, string userName, string password, string? returnUrl = null)
+    {
+        var page = await client.GetStringAsync(new Uri("/login", UriKind.Relative));
+        var form = new Dictionary<string, string>
+        {
+            ["_handler"] = "login",
+            ["__RequestVerificationToken"] = TokenOf(page),
+            ["Input.UserName"] = userName,
+            ["Input.Password"] = password,
+            ["ReturnUrl"] = returnUrl ?? "",
+        };
+        var target = returnUrl is null ? "/login" : $"/login?ReturnUrl={Uri.EscapeDataString(returnUrl)}";
+        using var content = new FormUrlEncodedContent(form);
+        return await client.PostAsync(new Uri(target, UriKind.Relative), content);
+    }
+
+    public static string TokenOf(string html)
+    {
+        var match = TokenPattern().Match(html);
+        return match.Success ? WebUtility.HtmlDecode(match.Groups[1].Value) : throw new InvalidOperationException("No antiforgery token on the page.");
+    }
+
+    private static void Check(IdentityResult result)
+    {
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException(string.Join("; ", result.Errors.Select(e => e.Description)));
+        }
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenPattern();
+}
+
+/// <summary>A temp folder deleted at the end of a test.</summary>
+internal sealed class TempFolder : IDisposable
+{
+    public string Path { get; } = Directory.CreateTempSubdirectory("oneoff-dash-").FullName;
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
