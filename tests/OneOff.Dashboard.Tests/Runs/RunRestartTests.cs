@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using OneOff.Aws.Compute;
+using OneOff.Dashboard.Data;
+using OneOff.Dashboard.Tests.Infrastructure;
+
+namespace OneOff.Dashboard.Tests.Runs;
+
+/// <summary>Stops the app in the middle of a run and starts it again on the same data root.</summary>
+public sealed class RunRestartTests
+{
+    [Fact]
+    public async Task Restart_JobStillRunning_ReattachesAndFollowsItToSucceeded()
+    {
+        using var folder = new TempFolder();
+        var (runId, handle) = await StartLongRunAndStopAsync(folder.Path);
+        Assert.True(LocalJobRunner.IsAlive(handle), "the job outlives the app");
+
+        await using var app = new DashboardApp(folder.Path);
+        _ = app.Server;
+        var first = await app.Coordinator.GetAsync(runId, TestContext.Current.CancellationToken);
+        var done = await RunWaits.StateAsync(app.Coordinator, runId, RunState.Succeeded, RunState.Failed);
+
+        Assert.True(first?.State is RunState.Running or RunState.Succeeded, $"was {first?.State}");
+        Assert.Equal(RunState.Succeeded, done.State);
+        Assert.NotNull(done.BestNHidden);
+        Assert.All(done.Sizes, s => Assert.True(s.Done));
+    }
+
+    [Fact]
+    public async Task Restart_JobPublishedWhileAway_MarksSucceeded()
+    {
+        using var folder = new TempFolder();
+        var (runId, handle) = await StartLongRunAndStopAsync(folder.Path);
+        await WaitUntilDeadAsync(handle);
+
+        await using var app = new DashboardApp(folder.Path);
+        _ = app.Server;
+        var run = await RunWaits.StateAsync(app.Coordinator, runId, RunState.Succeeded, RunState.Failed);
+
+        Assert.Equal(RunState.Succeeded, run.State);
+        Assert.NotNull(run.BestNHidden);
+    }
+
+    [Fact]
+    public async Task Restart_JobDiedWhileAway_MarksFailedInterrupted()
+    {
+        using var folder = new TempFolder();
+        var (runId, handle) = await StartLongRunAndStopAsync(folder.Path);
+        using (var process = Process.GetProcessById(PidOf(handle)))
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+
+        await using var app = new DashboardApp(folder.Path);
+        _ = app.Server;
+        var run = await RunWaits.StateAsync(app.Coordinator, runId, RunState.Succeeded, RunState.Failed);
+
+        Assert.Equal(RunState.Failed, run.State);
+        Assert.StartsWith("interrupted", run.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(folder.Path, "runs", runId, "_manifest.json")));
+    }
+
+    [Fact]
+    public async Task Restart_SignedInUser_StaysSignedIn()
+    {
+        using var folder = new TempFolder();
+        string cookie;
+        await using (var first = new DashboardApp(folder.Path))
+        {
+            using var client = first.Client();
+            using var login = await DashboardApp.LogInAsync(client, "admin", DashboardApp.AdminPassword);
+            cookie = login.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("oneoff.auth=", StringComparison.Ordinal)).Split(';')[0];
+        }
+
+        await using var second = new DashboardApp(folder.Path);
+        using var again = second.Client();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/", UriKind.Relative));
+        request.Headers.Add("Cookie", cookie);
+        using var response = await again.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(Directory.EnumerateFiles(Path.Combine(folder.Path, "keys"), "key-*.xml").Any());
+    }
+
+    private static async Task<(string RunId, JobHandle Handle)> StartLongRunAndStopAsync(string dataRoot)
+    {
+        await using var app = new DashboardApp(dataRoot);
+        var user = await app.PrincipalAsync("admin");
+        var run = (await app.Coordinator.SubmitAsync(user, RunForms.Long(), RunForms.Key(), TestContext.Current.CancellationToken)).Run!;
+        await RunWaits.StateAsync(app.Coordinator, run.Id, RunState.Running);
+        var factory = app.Services.GetRequiredService<IDbContextFactory<DashboardDbContext>>();
+        await using var db = await factory.CreateDbContextAsync(TestContext.Current.CancellationToken);
+        var record = await db.Runs.SingleAsync(r => r.Id == run.Id, TestContext.Current.CancellationToken);
+        var handle = JobHandle.TryParse(record.RunnerHandle) ?? throw new InvalidOperationException("A running run has a handle.");
+        return (run.Id, handle);
+    }
+
+    private static int PidOf(JobHandle handle) => int.Parse(handle.Id.AsSpan(0, handle.Id.IndexOf('@', StringComparison.Ordinal)), CultureInfo.InvariantCulture);
+
+    private static async Task WaitUntilDeadAsync(JobHandle handle)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (LocalJobRunner.IsAlive(handle))
+        {
+            Assert.True(deadline.Elapsed < RunWaits.Timeout, "the job did not end");
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        }
+    }
+}
