@@ -13,7 +13,7 @@ using OneOff.Dashboard.Runs;
 namespace OneOff.Dashboard.Tests.Infrastructure;
 
 /// <summary>The real dashboard on a TestServer over a data root of its own (a temp folder kept across restarts).</summary>
-internal sealed partial class DashboardApp(string dataRoot, Action<IServiceCollection>? services = null, IReadOnlyDictionary<string, string?>? settings = null)
+internal sealed partial class DashboardApp(string dataRoot, Action<IServiceCollection>? services = null, IReadOnlyDictionary<string, string?>? settings = null, bool generateAdminPassword = false)
     : WebApplicationFactory<App>
 {
     public const string AdminPassword = "Admin-Pass-2026";
@@ -27,7 +27,10 @@ internal sealed partial class DashboardApp(string dataRoot, Action<IServiceColle
     {
         builder.UseEnvironment("Production");
         builder.UseSetting("OneOff:DataRoot", DataRoot);
-        builder.UseSetting("OneOff:Admin:Password", AdminPassword);
+        if (!generateAdminPassword)
+        {
+            builder.UseSetting("OneOff:Admin:Password", AdminPassword);
+        }
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
