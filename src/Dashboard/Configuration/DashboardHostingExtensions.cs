@@ -30,6 +30,10 @@ public static class DashboardHostingExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         AddBaseDirectorySettings(builder.Configuration, builder.Environment);
+
+        // Serve wwwroot and the framework's scripts from a build output too (dotnet run, tests), in every
+        // environment; a published app has them in its wwwroot and this does nothing.
+        builder.WebHost.UseStaticWebAssets();
         var services = builder.Services;
 
         services.AddOptions<OneOffOptions>().BindConfiguration(OneOffOptions.SectionName).ValidateOnStart();
