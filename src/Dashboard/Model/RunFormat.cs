@@ -59,5 +59,18 @@ public static class RunFormat
         return string.Create(s_culture, $"train {p.TrainSize} · test {p.TestSize} · N {sizes} · iter {p.MaxIter}");
     }
 
-    public static string Value(RunParameter parameter, RunParameters p) => RunParameterParser.Format(parameter, p);
+    /// <summary>A parameter's value as a user types it (1e-6 rather than 1E-06).</summary>
+    public static string Value(RunParameter parameter, RunParameters p)
+    {
+        var text = RunParameterParser.Format(parameter, p);
+        var e = text.IndexOf('E', StringComparison.Ordinal);
+        if (e < 0)
+        {
+            return text;
+        }
+
+        var exponent = text[(e + 1)..];
+        var sign = exponent.StartsWith('-') ? "-" : "";
+        return $"{text[..e]}e{sign}{exponent.TrimStart('+', '-').TrimStart('0')}";
+    }
 }

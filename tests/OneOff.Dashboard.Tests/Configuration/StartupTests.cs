@@ -37,15 +37,17 @@ public sealed class StartupTests
     public async Task Start_NoAdminPassword_WritesAGeneratedOneReadableByTheOwnerOnly()
     {
         using var folder = new TempFolder();
-        await using (var app = new DashboardApp(folder.Path, generateAdminPassword: true))
-        {
-            _ = app.Server;
-        }
-
+        await using var app = new DashboardApp(folder.Path, generateAdminPassword: true);
+        _ = app.Server;
         var path = Path.Combine(folder.Path, "initial-admin-password");
         var password = (await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken)).Trim();
+        using var client = app.Client();
+
+        using var login = await DashboardApp.LogInAsync(client, "admin", password, "/runs");
 
         Assert.Equal(20, password.Length);
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, login.StatusCode);
+        Assert.StartsWith("/account/password", login.Headers.Location?.PathAndQuery, StringComparison.Ordinal);
         if (!OperatingSystem.IsWindows())
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
