@@ -37,6 +37,10 @@ public sealed partial class DashboardJourneyTests(BrowserFixture fixture) : ICla
         await page.GetByRole(AriaRole.Link, new() { Name = "Runs", Exact = true }).First.ClickAsync();
         await Assertions.Expect(page.Locator(".runs-table tbody tr").First.Locator(".badge")).ToHaveTextAsync("Succeeded");
         await page.ScreenshotAsync(new() { Path = Shot("04-list.png"), FullPage = true });
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Users" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "admin (you)" })).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Shot("06-users.png"), FullPage = true });
     }
 
     [Fact]

@@ -298,39 +298,40 @@ public sealed class LocalJobRunner : IJobRunner
         return File.Exists(candidate) ? candidate : "dotnet";
     }
 
-    /// <summary>A job this process started: events from its stdout.</summary>
-    private sealed class ChildExecution : IJobExecution
+    /// <summary>What both kinds of local execution share: the process, the event channel, cancel and detach.</summary>
+    private abstract class ProcessExecution : IJobExecution
     {
-        private const int DiagnosticLines = 20;
-        private readonly Process _process;
-        private readonly Channel<JobEvent> _events = Channel.CreateUnbounded<JobEvent>(new() { SingleReader = true, SingleWriter = true });
-        private readonly Queue<string> _stderrTail = new();
-        private readonly CancellationTokenSource _detach = new();
+        private Task<JobExit>? _completion;
 
-        public ChildExecution(Process process, JobHandle handle)
+        protected ProcessExecution(Process process, JobHandle handle)
         {
-            _process = process;
+            Process = process;
             Handle = handle;
-            Completion = RunAsync();
         }
 
         public JobHandle Handle { get; }
 
-        public Task<JobExit> Completion { get; }
+        public Task<JobExit> Completion => _completion ?? throw new InvalidOperationException("Not started.");
+
+        protected Process Process { get; }
+
+        protected Channel<JobEvent> Events { get; } = Channel.CreateUnbounded<JobEvent>(new() { SingleReader = true, SingleWriter = true });
+
+        protected CancellationTokenSource Detach { get; } = new();
 
         public IAsyncEnumerable<JobEvent> ReadEventsAsync(CancellationToken cancellationToken = default) =>
-            _events.Reader.ReadAllAsync(cancellationToken);
+            Events.Reader.ReadAllAsync(cancellationToken);
 
         public async Task CancelAsync(CancellationToken cancellationToken = default)
         {
-            KillTree(_process);
+            KillTree(Process);
             await Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 
         public async ValueTask DisposeAsync()
         {
             // Detaches without stopping the job: a restarted control plane re-attaches to it.
-            await _detach.CancelAsync().ConfigureAwait(false);
+            await Detach.CancelAsync().ConfigureAwait(false);
             try
             {
                 await Completion.ConfigureAwait(false);
@@ -339,41 +340,61 @@ public sealed class LocalJobRunner : IJobRunner
             {
             }
 
-            _process.Dispose();
-            _detach.Dispose();
+            Process.Dispose();
+            Detach.Dispose();
         }
 
-        private async Task<JobExit> RunAsync()
+        /// <summary>Starts following; called last by the derived constructor.</summary>
+        protected void Follow() => _completion = FollowCoreAsync();
+
+        private async Task<JobExit> FollowCoreAsync()
         {
-            var token = _detach.Token;
             try
             {
-                var stdout = PumpStdoutAsync(token);
-                var stderr = PumpStderrAsync(token);
-                await Task.WhenAll(stdout, stderr).ConfigureAwait(false);
-                await _process.WaitForExitAsync(token).ConfigureAwait(false);
-                string? tail;
-                lock (_stderrTail)
-                {
-                    tail = _stderrTail.Count == 0 ? null : string.Join('\n', _stderrTail);
-                }
-
-                return new JobExit(_process.ExitCode, tail);
+                return await FollowAsync(Detach.Token).ConfigureAwait(false);
             }
             finally
             {
-                _events.Writer.TryComplete();
+                Events.Writer.TryComplete();
             }
+        }
+
+        /// <summary>Follows the job until it ends (or <paramref name="detach"/> fires); writes its events.</summary>
+        protected abstract Task<JobExit> FollowAsync(CancellationToken detach);
+    }
+
+    /// <summary>A job this process started: events from its stdout.</summary>
+    private sealed class ChildExecution : ProcessExecution
+    {
+        private const int DiagnosticLines = 20;
+        private readonly Queue<string> _stderrTail = new();
+
+        public ChildExecution(Process process, JobHandle handle)
+            : base(process, handle) => Follow();
+
+        protected override async Task<JobExit> FollowAsync(CancellationToken detach)
+        {
+            var stdout = PumpStdoutAsync(detach);
+            var stderr = PumpStderrAsync(detach);
+            await Task.WhenAll(stdout, stderr).ConfigureAwait(false);
+            await Process.WaitForExitAsync(detach).ConfigureAwait(false);
+            string? tail;
+            lock (_stderrTail)
+            {
+                tail = _stderrTail.Count == 0 ? null : string.Join('\n', _stderrTail);
+            }
+
+            return new JobExit(Process.ExitCode, tail);
         }
 
         private async Task PumpStdoutAsync(CancellationToken token)
         {
             await Task.Yield();
-            while (await _process.StandardOutput.ReadLineAsync(token).ConfigureAwait(false) is { } line)
+            while (await Process.StandardOutput.ReadLineAsync(token).ConfigureAwait(false) is { } line)
             {
                 if (ParseEvent(line) is { } e)
                 {
-                    _events.Writer.TryWrite(e);
+                    Events.Writer.TryWrite(e);
                 }
             }
         }
@@ -381,7 +402,7 @@ public sealed class LocalJobRunner : IJobRunner
         private async Task PumpStderrAsync(CancellationToken token)
         {
             await Task.Yield();
-            while (await _process.StandardError.ReadLineAsync(token).ConfigureAwait(false) is { } line)
+            while (await Process.StandardError.ReadLineAsync(token).ConfigureAwait(false) is { } line)
             {
                 if (line.Length == 0)
                 {
@@ -401,89 +422,48 @@ public sealed class LocalJobRunner : IJobRunner
     }
 
     /// <summary>A job started by an earlier process: progress from the store, its end from the process table.</summary>
-    private sealed class AttachedExecution : IJobExecution
+    private sealed class AttachedExecution : ProcessExecution
     {
-        private readonly Process _process;
+        private const string Marker = "n_hidden=";
         private readonly long _startTicks;
         private readonly string _runId;
         private readonly LocalObjectStore _store;
         private readonly TimeSpan _pollInterval;
-        private readonly Channel<JobEvent> _events = Channel.CreateUnbounded<JobEvent>(new() { SingleReader = true, SingleWriter = true });
-        private readonly CancellationTokenSource _detach = new();
 
         public AttachedExecution(Process process, JobHandle handle, long startTicks, string runId, LocalObjectStore store, TimeSpan pollInterval)
+            : base(process, handle)
         {
-            _process = process;
             _startTicks = startTicks;
             _runId = runId;
             _store = store;
             _pollInterval = pollInterval;
-            Handle = handle;
-            Completion = PollAsync();
+            Follow();
         }
 
-        public JobHandle Handle { get; }
-
-        public Task<JobExit> Completion { get; }
-
-        public IAsyncEnumerable<JobEvent> ReadEventsAsync(CancellationToken cancellationToken = default) =>
-            _events.Reader.ReadAllAsync(cancellationToken);
-
-        public async Task CancelAsync(CancellationToken cancellationToken = default)
+        protected override async Task<JobExit> FollowAsync(CancellationToken detach)
         {
-            KillTree(_process);
-            await Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _detach.CancelAsync().ConfigureAwait(false);
-            try
-            {
-                await Completion.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-
-            _process.Dispose();
-            _detach.Dispose();
-        }
-
-        private async Task<JobExit> PollAsync()
-        {
-            var token = _detach.Token;
             var done = new HashSet<int>();
             var published = false;
-            try
+            while (true)
             {
-                while (true)
+                bool alive;
+                using (var current = FindAlive(Process.Id, _startTicks))
                 {
-                    var alive = FindAlive(_process.Id, _startTicks) is { } p && Dispose(p);
-                    published = await ScanAsync(done, published, token).ConfigureAwait(false);
-                    if (!alive)
-                    {
-                        return new JobExit(null, null);
-                    }
-
-                    await Task.Delay(_pollInterval, token).ConfigureAwait(false);
+                    alive = current is not null;
                 }
-            }
-            finally
-            {
-                _events.Writer.TryComplete();
-            }
-        }
 
-        private static bool Dispose(Process p)
-        {
-            p.Dispose();
-            return true;
+                published = await ScanAsync(done, published, detach).ConfigureAwait(false);
+                if (!alive)
+                {
+                    return new JobExit(null, null);
+                }
+
+                await Task.Delay(_pollInterval, detach).ConfigureAwait(false);
+            }
         }
 
         private async Task<bool> ScanAsync(HashSet<int> done, bool published, CancellationToken token)
         {
-            const string Marker = "n_hidden=";
             await foreach (var key in _store.ListAsync($"runs/{_runId}/metrics/", token).ConfigureAwait(false))
             {
                 var at = key.IndexOf(Marker, StringComparison.Ordinal);
@@ -496,13 +476,13 @@ public sealed class LocalJobRunner : IJobRunner
                 var text = end < 0 ? key[(at + Marker.Length)..] : key[(at + Marker.Length)..end];
                 if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && done.Add(n))
                 {
-                    _events.Writer.TryWrite(new JobModelDone(n, null));
+                    Events.Writer.TryWrite(new JobModelDone(n, null));
                 }
             }
 
             if (!published && await _store.ExistsAsync($"runs/{_runId}/_manifest.json", token).ConfigureAwait(false))
             {
-                _events.Writer.TryWrite(new JobPublished(_runId));
+                Events.Writer.TryWrite(new JobPublished(_runId));
                 return true;
             }
 

@@ -1,14 +1,11 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Authorization;
-using OneOff.Dashboard.Authentication;
 using OneOff.Dashboard.Model;
 using OneOff.Dashboard.Runs;
 using OneOff.Jobs.Parameters;
 
 namespace OneOff.Dashboard.Components.Pages.Runs;
 
-public sealed partial class RunPage : IDisposable
+public sealed partial class RunPage : RunsComponentBase
 {
     private Timer? _clock;
 
@@ -18,37 +15,12 @@ public sealed partial class RunPage : IDisposable
     [Inject]
     public required RunDetailsViewModel Vm { get; init; }
 
-    [Inject]
-    public required RunCoordinator Coordinator { get; init; }
-
-    [Inject]
-    public required TimeProvider Time { get; init; }
-
-    [CascadingParameter]
-    public Task<AuthenticationState>? AuthenticationState { get; set; }
-
-    private ClaimsPrincipal User { get; set; } = new();
-
-    private bool CanOperate => DashboardRoles.CanOperate(User);
-
-    private DateTime Now => Time.GetUtcNow().UtcDateTime;
-
-    protected override async Task OnInitializedAsync()
-    {
-        if (AuthenticationState is not null)
-        {
-            User = (await AuthenticationState).User;
-        }
-
-        Coordinator.RunChanged += OnRunChanged;
-    }
-
     protected override async Task OnParametersSetAsync() => await Vm.LoadAsync(RunId);
 
     protected override void OnAfterRender(bool firstRender)
     {
         // The duration of an active run ticks once a second.
-        if (firstRender)
+        if (firstRender && RendererInfo.IsInteractive)
         {
             _clock = new Timer(_ => _ = InvokeAsync(() =>
             {
@@ -60,19 +32,13 @@ public sealed partial class RunPage : IDisposable
         }
     }
 
-    public void Dispose()
+    protected override void Dispose(bool disposing)
     {
-        Coordinator.RunChanged -= OnRunChanged;
         _clock?.Dispose();
+        base.Dispose(disposing);
     }
 
-    private void OnRunChanged(RunChange change) => _ = InvokeAsync(() =>
-    {
-        if (Vm.Apply(change))
-        {
-            StateHasChanged();
-        }
-    });
+    protected override bool Apply(RunChange change) => Vm.Apply(change);
 
     private Task CancelAsync() => Vm.CancelAsync(User);
 

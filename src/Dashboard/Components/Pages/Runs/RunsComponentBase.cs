@@ -1,0 +1,61 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using OneOff.Dashboard.Authentication;
+using OneOff.Dashboard.Runs;
+
+namespace OneOff.Dashboard.Components.Pages.Runs;
+
+/// <summary>
+/// What the run pages share: the signed-in user and whether they may operate, the clock, and the coordinator's
+/// pushed changes applied on the renderer's thread (a page re-renders when <see cref="Apply"/> says so).
+/// </summary>
+public abstract class RunsComponentBase : ComponentBase, IDisposable
+{
+    [Inject]
+    public required RunCoordinator Coordinator { get; init; }
+
+    [Inject]
+    public required TimeProvider Time { get; init; }
+
+    [CascadingParameter]
+    public Task<AuthenticationState>? AuthenticationState { get; set; }
+
+    protected ClaimsPrincipal User { get; private set; } = new();
+
+    protected bool CanOperate => DashboardRoles.CanOperate(User);
+
+    protected DateTime Now => Time.GetUtcNow().UtcDateTime;
+
+    protected override async Task OnInitializedAsync()
+    {
+        if (AuthenticationState is not null)
+        {
+            User = (await AuthenticationState).User;
+        }
+
+        Coordinator.RunChanged += OnRunChanged;
+    }
+
+    public void Dispose()
+    {
+        Coordinator.RunChanged -= OnRunChanged;
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+    }
+
+    /// <summary>Applies a pushed change to the page's view model; true when the page must re-render.</summary>
+    protected abstract bool Apply(RunChange change);
+
+    private void OnRunChanged(RunChange change) => _ = InvokeAsync(() =>
+    {
+        if (Apply(change))
+        {
+            StateHasChanged();
+        }
+    });
+}
