@@ -47,11 +47,7 @@ public sealed partial class DashboardJourneyTests(BrowserFixture fixture) : ICla
     public async Task RunJob_BadTrainSize_ShowsTheMessageBesideTheField()
     {
         var page = await fixture.NewPageAsync();
-        await page.GotoAsync("/login");
-        await page.GetByLabel("User name").FillAsync("admin");
-        await page.GetByLabel("Password").FillAsync(BrowserFixture.AdminPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
-        await WaitForInteractivityAsync(page);
+        await LogInAsAdminAsync(page);
 
         await page.GetByLabel("Train size").FillAsync("50");
         await page.GetByRole(AriaRole.Button, new() { Name = "Run job" }).ClickAsync();
@@ -60,6 +56,40 @@ public sealed partial class DashboardJourneyTests(BrowserFixture fixture) : ICla
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/$"));
         await page.ScreenshotAsync(new() { Path = Shot("05-form-error.png"), FullPage = true });
     }
+
+    [Fact]
+    public async Task Cancel_RunningRun_EndsCancelled()
+    {
+        var page = await fixture.NewPageAsync();
+        await LogInAsAdminAsync(page);
+
+        await page.GetByLabel("Train size").FillAsync("4000");
+        await page.GetByLabel("Test size").FillAsync("500");
+        await page.GetByLabel("Hidden sizes").FillAsync("10,20,30");
+        await page.GetByLabel("Max iterations").FillAsync("1000");
+        await page.GetByLabel("Tolerance").FillAsync("1e-12");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run job" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".page-head .badge")).ToHaveTextAsync("Running", new() { Timeout = 60_000 });
+        await Assertions.Expect(page.GetByText(IterationText()).First).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await page.ScreenshotAsync(new() { Path = Shot("07-running.png"), FullPage = true });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+
+        await Assertions.Expect(page.Locator(".page-head .badge")).ToHaveTextAsync("Cancelled", new() { Timeout = 60_000 });
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Cancel" })).ToHaveCountAsync(0);
+        await page.ScreenshotAsync(new() { Path = Shot("08-cancelled.png"), FullPage = true });
+    }
+
+    private static async Task LogInAsAdminAsync(IPage page)
+    {
+        await page.GotoAsync("/login");
+        await page.GetByLabel("User name").FillAsync("admin");
+        await page.GetByLabel("Password").FillAsync(BrowserFixture.AdminPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await WaitForInteractivityAsync(page);
+    }
+
+    [GeneratedRegex("iteration [0-9]+ of 1000")]
+    private static partial Regex IterationText();
 
     private static string Shot(string name) => Path.Combine(BrowserFixture.ScreenshotFolder, name);
 
