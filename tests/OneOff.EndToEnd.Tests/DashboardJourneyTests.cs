@@ -41,6 +41,11 @@ public sealed partial class DashboardJourneyTests(BrowserFixture fixture) : ICla
         await page.GetByRole(AriaRole.Link, new() { Name = "Users" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "admin (you)" })).ToBeVisibleAsync();
         await page.ScreenshotAsync(new() { Path = Shot("06-users.png"), FullPage = true });
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log out" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(LoginUrl());
+        await page.GotoAsync("/");
+        await Assertions.Expect(page).ToHaveURLAsync(LoginUrl());
     }
 
     [Fact]

@@ -97,7 +97,14 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, TimeProvider
             }
 
             var added = await users.AddToRolesAsync(user, DashboardRoles.Implied(level)).ConfigureAwait(false);
-            return added.Succeeded ? null : Describe(added);
+            if (!added.Succeeded)
+            {
+                return Describe(added);
+            }
+
+            // A new stamp makes the user's cookie and open pages pick up the new roles within a minute.
+            var stamped = await users.UpdateSecurityStampAsync(user).ConfigureAwait(false);
+            return stamped.Succeeded ? null : Describe(stamped);
         });
 
     public Task<string?> ResetPasswordAsync(ClaimsPrincipal caller, string userName, string newPassword, CancellationToken cancellationToken = default) =>

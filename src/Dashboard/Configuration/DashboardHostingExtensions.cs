@@ -169,6 +169,8 @@ public static class DashboardHostingExtensions
             .AddEntityFrameworkStores<DashboardDbContext>()
             .AddSignInManager()
             .AddDefaultTokenProviders();
+        // A locked user or one with other roles (a new security stamp) is signed out within a minute.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
         services.ConfigureApplicationCookie(o =>
         {
             o.Cookie.Name = "oneoff.auth";
