@@ -106,6 +106,7 @@ public sealed class RunCoordinatorTests(DashboardFixture fixture) : IClassFixtur
         var running = (await App.Coordinator.SubmitAsync(user, RunForms.Long(), RunForms.Key(), TestContext.Current.CancellationToken)).Run!;
         var queued = (await App.Coordinator.SubmitAsync(user, RunForms.Small(), RunForms.Key(), TestContext.Current.CancellationToken)).Run!;
         await RunWaits.StateAsync(App.Coordinator, running.Id, RunState.Running);
+        var waiting = await App.Coordinator.GetAsync(queued.Id, TestContext.Current.CancellationToken);
 
         var queuedCancel = await App.Coordinator.CancelAsync(user, queued.Id, TestContext.Current.CancellationToken);
         var runningCancel = await App.Coordinator.CancelAsync(user, running.Id, TestContext.Current.CancellationToken);
@@ -113,6 +114,7 @@ public sealed class RunCoordinatorTests(DashboardFixture fixture) : IClassFixtur
         var second = await App.Coordinator.GetAsync(queued.Id, TestContext.Current.CancellationToken);
         var again = await App.Coordinator.CancelAsync(user, running.Id, TestContext.Current.CancellationToken);
 
+        Assert.Equal(RunState.Queued, waiting?.State);
         Assert.True(queuedCancel.Succeeded, queuedCancel.Refusal);
         Assert.True(runningCancel.Succeeded, runningCancel.Refusal);
         Assert.Equal(RunState.Cancelled, first.State);

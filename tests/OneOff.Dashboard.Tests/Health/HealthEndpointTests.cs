@@ -1,0 +1,28 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OneOff.Dashboard.Tests.Infrastructure;
+
+namespace OneOff.Dashboard.Tests.Health;
+
+public sealed class HealthEndpointTests
+{
+    [Fact]
+    public async Task Healthz_AFailingCheck_Returns503NamingIt()
+    {
+        using var folder = new TempFolder();
+        await using var app = new DashboardApp(folder.Path, s => s.AddHealthChecks().AddCheck("query_engine", () => HealthCheckResult.Unhealthy("DuckDB is not there")));
+        using var client = app.Client();
+
+        using var response = await client.GetAsync(new Uri("/healthz", UriKind.Relative), TestContext.Current.CancellationToken);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("Unhealthy", body.RootElement.GetProperty("status").GetString());
+        var checks = body.RootElement.GetProperty("checks");
+        Assert.Equal("Healthy", checks.GetProperty("database").GetProperty("status").GetString());
+        Assert.Equal("Healthy", checks.GetProperty("object_store").GetProperty("status").GetString());
+        Assert.Equal("DuckDB is not there", checks.GetProperty("query_engine").GetProperty("description").GetString());
+    }
+}
