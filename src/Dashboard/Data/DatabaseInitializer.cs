@@ -23,7 +23,9 @@ public sealed partial class DatabaseInitializer(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(oneOff.Value.DataRootPath);
+        // The data root holds password hashes and signing keys: only this account may read it when we create it.
+        CreatePrivateFolder(oneOff.Value.DataRootPath);
+        CreatePrivateFolder(Path.Combine(oneOff.Value.DataRootPath, "keys"));
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DashboardDbContext>();
         await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
@@ -81,6 +83,23 @@ public sealed partial class DatabaseInitializer(
 
         RandomNumberGenerator.Shuffle(chars.AsSpan());
         return new string(chars);
+    }
+
+    private static void CreatePrivateFolder(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            return;
+        }
+
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+        }
+        else
+        {
+            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
     }
 
     private static async Task WriteSecretAsync(string path, string secret, CancellationToken cancellationToken)

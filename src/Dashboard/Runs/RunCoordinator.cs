@@ -8,6 +8,7 @@ using OneOff.Aws.Storage;
 using OneOff.Dashboard.Authentication;
 using OneOff.Dashboard.Configuration;
 using OneOff.Dashboard.Data;
+using OneOff.Jobs.Output;
 using OneOff.Jobs.Parameters;
 
 namespace OneOff.Dashboard.Runs;
@@ -208,7 +209,7 @@ public sealed partial class RunCoordinator(
                 return new CommandResult("The run is still active: cancel it first, then delete it.");
             }
 
-            await store.DeletePrefixAsync($"runs/{runId}/", cancellationToken).ConfigureAwait(false);
+            await store.DeletePrefixAsync(RunKeys.Run(runId), cancellationToken).ConfigureAwait(false);
             db.Runs.Remove(record);
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -275,7 +276,7 @@ public sealed partial class RunCoordinator(
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         foreach (var record in unfinished)
         {
-            if (await RunManifest.ReadAsync(store, record.Id, cancellationToken).ConfigureAwait(false) is { } manifest)
+            if (await RunOutputs.ReadManifestAsync(store, record.Id, cancellationToken).ConfigureAwait(false) is { } manifest)
             {
                 LogReconciled(record.Id, "published while the dashboard was away: Succeeded");
                 await FinishSucceededAsync(record.Id, manifest, cancellationToken).ConfigureAwait(false);
@@ -477,6 +478,9 @@ public sealed partial class RunCoordinator(
 
                 return null;
             case JobModelDone done:
+                // A re-attached job reports only that a size is done: its metrics come from its small metrics file.
+                var metrics = done.Metrics ?? await RunOutputs.ReadMetricsAsync(store, run.Id, done.NHidden, cancellationToken).ConfigureAwait(false);
+                done = done with { Metrics = metrics };
                 run.SetSize(done.NHidden, s => s with
                 {
                     Done = true,
@@ -496,7 +500,7 @@ public sealed partial class RunCoordinator(
     private async Task FinishAsync(ActiveRun run, string? failure, JobExit exit, CancellationToken cancellationToken)
     {
         await PersistProgressAsync(run, cancellationToken).ConfigureAwait(false);
-        if (await RunManifest.ReadAsync(store, run.Id, cancellationToken).ConfigureAwait(false) is { } manifest)
+        if (await RunOutputs.ReadManifestAsync(store, run.Id, cancellationToken).ConfigureAwait(false) is { } manifest)
         {
             await FinishSucceededAsync(run.Id, manifest, cancellationToken).ConfigureAwait(false);
         }
@@ -548,8 +552,9 @@ public sealed partial class RunCoordinator(
     private Task FinishSucceededAsync(string runId, RunManifest manifest, CancellationToken cancellationToken) =>
         UpdateAsync(runId, r =>
         {
-            var sizes = RunSnapshot.From(r).Sizes.Select(s => manifest.Models.TryGetValue(s.NHidden, out var m)
-                ? s with { Done = true, Metrics = m, Iteration = m.Iterations, Loss = m.FinalLoss }
+            var models = manifest.Models.ToDictionary(m => m.NHidden);
+            var sizes = RunSnapshot.From(r).Sizes.Select(s => models.TryGetValue(s.NHidden, out var m)
+                ? s with { Done = true, Metrics = RunOutputs.ToMetrics(m), Iteration = m.Iterations, Loss = m.FinalLoss }
                 : s);
             r.ProgressJson = RunSnapshot.ProgressToJson(sizes);
             r.State = RunState.Succeeded;
@@ -561,7 +566,7 @@ public sealed partial class RunCoordinator(
     private async Task FinishCancelledAsync(string runId, CancellationToken cancellationToken)
     {
         // Nothing of a cancelled run is kept: it never published, and its partial outputs are of no use.
-        await store.DeletePrefixAsync($"runs/{runId}/", cancellationToken).ConfigureAwait(false);
+        await store.DeletePrefixAsync(RunKeys.Run(runId), cancellationToken).ConfigureAwait(false);
         await UpdateAsync(runId, r =>
         {
             r.State = RunState.Cancelled;
