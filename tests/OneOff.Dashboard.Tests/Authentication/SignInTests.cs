@@ -170,6 +170,36 @@ public sealed class SignInTests(DashboardFixture fixture) : IClassFixture<Dashbo
         Assert.StartsWith("/access-denied", response.Headers.Location?.PathAndQuery);
     }
 
+    [Theory]
+    [InlineData(DashboardRoles.Viewer, false)]
+    [InlineData(DashboardRoles.Operator, true)]
+    public async Task Home_SignedIn_ShowsRunJobToOperatorsOnly(string level, bool shown)
+    {
+        var name = $"home-{level.ToLowerInvariant()}";
+        await App.CreateUserAsync(name, level);
+        using var client = App.Client();
+        (await DashboardApp.LogInAsync(client, name, DashboardApp.UserPassword)).Dispose();
+
+        var page = await client.GetStringAsync(new Uri("/", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        Assert.Contains("All runs", page, StringComparison.Ordinal);
+        Assert.Equal(shown, page.Contains(">Run job</button>", StringComparison.Ordinal));
+        Assert.Equal(shown, page.Contains("<label for=\"f-train_size\">Train size</label>", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task UnknownPage_SignedIn_Is404WithAPage()
+    {
+        await App.CreateUserAsync("lost-reader", DashboardRoles.Viewer);
+        using var client = App.Client();
+        (await DashboardApp.LogInAsync(client, "lost-reader", DashboardApp.UserPassword)).Dispose();
+
+        using var response = await client.GetAsync(new Uri("/no-such-page", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("There is nothing at this address.", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
     private static string? LocalPath(HttpResponseMessage response)
     {
         var location = response.Headers.Location;
