@@ -32,7 +32,7 @@ public sealed class S3ObjectStoreTests(MotoServer moto) : ObjectStoreContractTes
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>A client as <see cref="S3ObjectStore.Open(S3Root, Clients.AwsClientOptions?)"/> configures it for <c>AWS_ENDPOINT_URL_S3</c>, with moto's test credentials.</summary>
+    /// <summary>A client as S3ObjectStore.Open configures it for <c>AWS_ENDPOINT_URL_S3</c>, with moto's test credentials.</summary>
     internal static AmazonS3Client CreateClient(MotoServer moto)
     {
         var config = S3ObjectStore.CreateConfig(MotoServer.Region, name => name == "AWS_ENDPOINT_URL_S3" ? moto.Endpoint.ToString() : null);

@@ -55,7 +55,7 @@ public sealed class S3RootTests
     [Fact]
     public void ObjectStoresOpen_S3Uri_OpensAnS3Store()
     {
-        using var store = (S3ObjectStore)ObjectStores.Open("s3://bucket/runs", new Clients.AwsClientOptions { Region = "eu-west-1" });
+        using var store = (S3ObjectStore)ObjectStores.Open("s3://bucket/runs", new OneOff.Aws.Clients.AwsClientOptions { Region = "eu-west-1" });
 
         Assert.Equal("s3://bucket/runs", store.Root);
         Assert.Equal(new S3Root("bucket", "runs/"), store.Location);
