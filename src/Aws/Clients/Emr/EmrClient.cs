@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace OneOff.Aws.Clients.Emr;
 
 /// <summary>
@@ -43,26 +41,8 @@ public sealed class EmrClient : IDisposable
         _protocol.SendAsync("ListSteps", request, _json.ListStepsRequest, _json.ListStepsResponse, cancellationToken);
 
     /// <summary>Every step of a cluster matching the request's filters, across all pages.</summary>
-    public async IAsyncEnumerable<StepSummary> ListAllStepsAsync(ListStepsRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var page = request;
-        while (true)
-        {
-            var response = await ListStepsAsync(page, cancellationToken).ConfigureAwait(false);
-            foreach (var step in response.Steps ?? [])
-            {
-                yield return step;
-            }
-
-            if (string.IsNullOrEmpty(response.Marker))
-            {
-                yield break;
-            }
-
-            page = page with { Marker = response.Marker };
-        }
-    }
+    public IAsyncEnumerable<StepSummary> ListAllStepsAsync(ListStepsRequest request, CancellationToken cancellationToken = default) =>
+        AwsPaging.AllAsync(request, ListStepsAsync, r => r.Steps, r => r.Marker, (q, marker) => q with { Marker = marker }, cancellationToken);
 
     /// <summary>Describes one step (state, failure details with the log file).</summary>
     public Task<DescribeStepResponse> DescribeStepAsync(DescribeStepRequest request, CancellationToken cancellationToken = default) =>
@@ -81,26 +61,8 @@ public sealed class EmrClient : IDisposable
         _protocol.SendAsync("ListClusters", request, _json.ListClustersRequest, _json.ListClustersResponse, cancellationToken);
 
     /// <summary>Every cluster matching the request's filters (e.g. <see cref="EmrClusterState.Active"/>), across all pages.</summary>
-    public async IAsyncEnumerable<ClusterSummary> ListAllClustersAsync(ListClustersRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var page = request;
-        while (true)
-        {
-            var response = await ListClustersAsync(page, cancellationToken).ConfigureAwait(false);
-            foreach (var cluster in response.Clusters ?? [])
-            {
-                yield return cluster;
-            }
-
-            if (string.IsNullOrEmpty(response.Marker))
-            {
-                yield break;
-            }
-
-            page = page with { Marker = response.Marker };
-        }
-    }
+    public IAsyncEnumerable<ClusterSummary> ListAllClustersAsync(ListClustersRequest request, CancellationToken cancellationToken = default) =>
+        AwsPaging.AllAsync(request, ListClustersAsync, r => r.Clusters, r => r.Marker, (q, marker) => q with { Marker = marker }, cancellationToken);
 
     /// <inheritdoc />
     public void Dispose() => _protocol.Dispose();
