@@ -172,6 +172,23 @@ public sealed class AwsSdkConformanceTests(AwsSdkConformanceTests.JsRun js) : IC
             Exchanges = [.. requests.Zip(results)];
         }
 
+        /// <summary>Sends <paramref name="case"/> through OneOff's client and returns the request as captured.</summary>
+        public async Task<CapturedRequest> SendWithOneOffAsync(ConformanceCase @case)
+        {
+            Server.Clear();
+            Server.Responder = _ => @case.Reply;
+            try
+            {
+                await s_operations[@case.Operation](Clients, @case.Input, TestContext.Current.CancellationToken);
+            }
+            catch (AwsServiceException)
+            {
+                // Error replies are part of the table; only the request matters here.
+            }
+
+            return Assert.Single(Server.Requests);
+        }
+
         /// <summary>Has the JavaScript SDK parse <paramref name="body"/> as the reply to <paramref name="case"/>.</summary>
         public async Task<JsSdkResult> ReplayToJsAsync(ConformanceCase @case, string body)
         {

@@ -42,8 +42,8 @@ public static class ConformanceCases
         new("athena-start-unicode", "athena", "StartQueryExecution", $$"""
             {"QueryString":"SELECT '{{Tricky}}' AS s","ClientRequestToken":"{{Token}}","WorkGroup":"wg-é","ExecutionParameters":["'{{Tricky}}'","'日本'"]}
             """, Ok("""{"QueryExecutionId":"q-3"}""")),
-        new("athena-start-empty-parameters", "athena", "StartQueryExecution", $$"""
-            {"QueryString":"SHOW TABLES","ClientRequestToken":"{{Token}}","QueryExecutionContext":{},"ExecutionParameters":[]}
+        new("athena-start-empty-context", "athena", "StartQueryExecution", $$"""
+            {"QueryString":"SHOW TABLES","ClientRequestToken":"{{Token}}","QueryExecutionContext":{},"ResultConfiguration":{} }
             """, Ok("""{"QueryExecutionId":"q-4"}""")),
         new("athena-start-reuse-off", "athena", "StartQueryExecution", $$$"""
             {"QueryString":"SELECT 2","ClientRequestToken":"{{{Token}}}","ResultConfiguration":{"OutputLocation":"s3://b/p/"},"ResultReuseConfiguration":{"ResultReuseByAgeConfiguration":{"Enabled":false} }}

@@ -179,6 +179,17 @@ public sealed class RetryPolicyTests : IAsyncLifetime
         Assert.All(tokens, t => Assert.True(Guid.TryParse(t, out _) && t!.Length == 36, t));
     }
 
+    [Fact]
+    public async Task StartQueryExecution_EmptyParameterList_LeavesTheMemberOut()
+    {
+        _server.Responder = _ => CannedResponse.Json("""{"QueryExecutionId":"q"}""");
+        using var athena = ClientFactory.Athena(_server.Endpoint);
+
+        await athena.StartQueryExecutionAsync(new StartQueryExecutionRequest { QueryString = "SELECT 1", ClientRequestToken = "t", ExecutionParameters = [] }, Ct);
+
+        Assert.Equal("""{"QueryString":"SELECT 1","ClientRequestToken":"t"}""", Assert.Single(_server.Requests).BodyText);
+    }
+
     /// <summary>Credentials whose access key changes on every read: a re-signed attempt shows a new key.</summary>
     private sealed class RotatingCredentials : AWSCredentials
     {

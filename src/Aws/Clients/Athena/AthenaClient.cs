@@ -31,12 +31,20 @@ public sealed class AthenaClient : IDisposable
     /// <summary>The endpoint calls go to.</summary>
     public Uri Endpoint => _protocol.Endpoint;
 
-    /// <summary>Starts a query. A null <see cref="StartQueryExecutionRequest.ClientRequestToken"/> gets a fresh one (retries reuse it).</summary>
+    /// <summary>
+    /// Starts a query. A null <see cref="StartQueryExecutionRequest.ClientRequestToken"/> gets a fresh one (retries
+    /// reuse it). An empty <see cref="StartQueryExecutionRequest.ExecutionParameters"/> list is left out: the service
+    /// model requires at least one item when the member is present.
+    /// </summary>
     public Task<StartQueryExecutionResponse> StartQueryExecutionAsync(StartQueryExecutionRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var withToken = request.ClientRequestToken is null ? request with { ClientRequestToken = Guid.NewGuid().ToString() } : request;
-        return _protocol.SendAsync("StartQueryExecution", withToken, _json.StartQueryExecutionRequest, _json.StartQueryExecutionResponse, cancellationToken);
+        var sent = request with
+        {
+            ClientRequestToken = request.ClientRequestToken ?? Guid.NewGuid().ToString(),
+            ExecutionParameters = request.ExecutionParameters is { Count: 0 } ? null : request.ExecutionParameters,
+        };
+        return _protocol.SendAsync("StartQueryExecution", sent, _json.StartQueryExecutionRequest, _json.StartQueryExecutionResponse, cancellationToken);
     }
 
     /// <summary>Reads a query's state, statistics and result location.</summary>
