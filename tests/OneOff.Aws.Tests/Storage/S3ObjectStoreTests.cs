@@ -44,26 +44,6 @@ public sealed class S3ObjectStoreTests(MotoServer moto) : ObjectStoreContractTes
     private AmazonS3Client Client => _s3 ?? throw new InvalidOperationException("Not initialised.");
 
     [Fact]
-    public void CreateConfig_EndpointOverride_UsesPathStyleAndTheEndpoint()
-    {
-        var config = S3ObjectStore.CreateConfig("eu-west-2", name => name == "AWS_ENDPOINT_URL" ? "http://127.0.0.1:4566" : null);
-
-        Assert.True(config.ForcePathStyle);
-        Assert.Equal("http://127.0.0.1:4566/", config.ServiceURL);
-        Assert.Equal("eu-west-2", config.AuthenticationRegion);
-    }
-
-    [Fact]
-    public void CreateConfig_NoOverride_KeepsVirtualHostedStyleInTheRegion()
-    {
-        var config = S3ObjectStore.CreateConfig("eu-west-2", _ => null);
-
-        Assert.False(config.ForcePathStyle);
-        Assert.Null(config.ServiceURL);
-        Assert.Equal("eu-west-2", config.RegionEndpoint.SystemName);
-    }
-
-    [Fact]
     public async Task PutAsync_ObjectAboveThreshold_UploadsInPartsAndReadsBackWhole()
     {
         var store = Track(new S3ObjectStore(Client, S3Root.Parse($"s3://{Bucket}/big"), multipartThreshold: 5 * 1024 * 1024));

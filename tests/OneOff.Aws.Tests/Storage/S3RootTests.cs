@@ -60,4 +60,24 @@ public sealed class S3RootTests
         Assert.Equal("s3://bucket/runs", store.Root);
         Assert.Equal(new S3Root("bucket", "runs/"), store.Location);
     }
+
+    [Fact]
+    public void CreateConfig_EndpointOverride_UsesPathStyleAndTheEndpoint()
+    {
+        var config = S3ObjectStore.CreateConfig("eu-west-2", name => name == "AWS_ENDPOINT_URL" ? "http://127.0.0.1:4566" : null);
+
+        Assert.True(config.ForcePathStyle);
+        Assert.Equal("http://127.0.0.1:4566/", config.ServiceURL);
+        Assert.Equal("eu-west-2", config.AuthenticationRegion);
+    }
+
+    [Fact]
+    public void CreateConfig_NoOverride_KeepsVirtualHostedStyleInTheRegion()
+    {
+        var config = S3ObjectStore.CreateConfig("eu-west-2", _ => null);
+
+        Assert.False(config.ForcePathStyle);
+        Assert.Null(config.ServiceURL);
+        Assert.Equal("eu-west-2", config.RegionEndpoint.SystemName);
+    }
 }
