@@ -17,6 +17,7 @@ public static class ObjectStores
     /// (see <see cref="S3ObjectStore.Open(S3Root, AwsClientOptions?)"/> for region, endpoint and credentials).
     /// </summary>
     /// <exception cref="ArgumentException">The root is not a usable folder path or S3 URI; the message says why.</exception>
+    /// <exception cref="InvalidOperationException">An S3 root, but no AWS region can be found (the message says what to set).</exception>
     public static IObjectStore Open(string root, AwsClientOptions? aws)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(root);

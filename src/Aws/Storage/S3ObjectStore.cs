@@ -2,6 +2,7 @@ using System.Net;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Amazon;
+using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Amazon.S3.Transfer;
@@ -61,12 +62,24 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
     /// <see cref="AwsClientOptions.Region"/>, else the SDK's own chain (<c>AWS_REGION</c>, profile, instance metadata);
     /// endpoint from <c>AWS_ENDPOINT_URL_S3</c> or <c>AWS_ENDPOINT_URL</c> when set, then with path-style addressing.
     /// </summary>
+    /// <exception cref="InvalidOperationException">No region can be found, or an endpoint variable is not an http(s) URL.</exception>
     public static S3ObjectStore Open(S3Root location, AwsClientOptions? options = null) =>
         Open(location, options, environment: null);
 
     internal static S3ObjectStore Open(S3Root location, AwsClientOptions? options, Func<string, string?>? environment)
     {
-        var client = new AmazonS3Client(CreateConfig(options?.Region, environment));
+        ArgumentNullException.ThrowIfNull(location);
+        AmazonS3Client client;
+        try
+        {
+            client = new AmazonS3Client(CreateConfig(options?.Region, environment));
+        }
+        catch (AmazonClientException e) when (e.Message.Contains("RegionEndpoint", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException(
+                $"No AWS region for {location}: set AWS_REGION (or OneOff:Aws:Region), e.g. us-east-1, or run where the SDK finds one (profile, instance metadata).", e);
+        }
+
         return new S3ObjectStore(client, location, DefaultMultipartThreshold, ownsClient: true);
     }
 
