@@ -32,6 +32,7 @@ internal sealed record AwsClientSetup(
 internal sealed class AwsJsonProtocol : IDisposable
 {
     private const string ContentType = "application/x-amz-json-1.1";
+    private static readonly HttpRequestOptionsKey<bool> s_notIdempotent = new("OneOff.Aws.NotIdempotent");
     private static readonly byte[] s_emptyObject = "{}"u8.ToArray();
     private readonly HttpClient _http;
     private readonly AwsServiceInfo _service;
@@ -62,8 +63,21 @@ internal sealed class AwsJsonProtocol : IDisposable
     /// <summary>Where calls go.</summary>
     public Uri Endpoint { get; }
 
+    /// <summary>Sends one call and reads its reply.</summary>
+    /// <param name="operation">The operation name (<c>X-Amz-Target</c> suffix).</param>
+    /// <param name="request">The input.</param>
+    /// <param name="requestType">How to write the input.</param>
+    /// <param name="responseType">How to read the output.</param>
+    /// <param name="idempotent">
+    /// False for calls that must not run twice (RunJobFlow, AddJobFlowSteps): they are retried only when the service
+    /// certainly did not act (throttled, or the connection never opened), never after a timeout, a dropped
+    /// connection or a 5xx, where it may have.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the call and any wait between attempts.</param>
+    /// <exception cref="AwsServiceException">The service answered with an error.</exception>
+    /// <exception cref="TimeoutException">The last attempt did not answer in time.</exception>
     public async Task<TResponse> SendAsync<TRequest, TResponse>(
-        string operation, TRequest request, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
+        string operation, TRequest request, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken, bool idempotent = true)
     {
         ArgumentNullException.ThrowIfNull(request);
         var body = JsonSerializer.SerializeToUtf8Bytes(request, requestType);
@@ -71,7 +85,8 @@ internal sealed class AwsJsonProtocol : IDisposable
         message.Headers.TryAddWithoutValidation("X-Amz-Target", $"{_service.TargetPrefix}.{operation}");
         message.Content = new ByteArrayContent(body);
         message.Content.Headers.ContentType = new MediaTypeHeaderValue(ContentType);
-        using var response = await _http.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        message.Options.Set(s_notIdempotent, !idempotent);
+        using var response = await SendWithTimeoutMessageAsync(message, operation, idempotent, cancellationToken).ConfigureAwait(false);
         var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
@@ -90,6 +105,19 @@ internal sealed class AwsJsonProtocol : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+
+    private async Task<HttpResponseMessage> SendWithTimeoutMessageAsync(HttpRequestMessage message, string operation, bool idempotent, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _http.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutRejectedException e)
+        {
+            var maybeDone = idempotent ? string.Empty : "; it may still have been carried out";
+            throw new TimeoutException($"AWS {_service.Name} {operation} did not answer in time{maybeDone}.", e);
+        }
+    }
 
     /// <summary>Reads an AWS JSON error reply into the most specific <see cref="AwsServiceException"/>.</summary>
     internal static AwsServiceException ReadError(string service, HttpResponseMessage response, ReadOnlySpan<byte> body)
@@ -145,11 +173,16 @@ internal sealed class AwsJsonProtocol : IDisposable
     internal static string? RequestIdOf(HttpResponseMessage response) =>
         HeaderOf(response, "x-amzn-RequestId") ?? HeaderOf(response, "x-amz-request-id");
 
-    internal static async ValueTask<bool> IsTransientAsync(Outcome<HttpResponseMessage> outcome)
+    internal static async ValueTask<bool> IsTransientAsync(Outcome<HttpResponseMessage> outcome, bool idempotent = true)
     {
         if (outcome.Exception is not null)
         {
-            return outcome.Exception is HttpRequestException or TimeoutRejectedException;
+            return outcome.Exception switch
+            {
+                HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError } => true,
+                HttpRequestException or TimeoutRejectedException => idempotent,
+                _ => false,
+            };
         }
 
         var response = outcome.Result;
@@ -159,7 +192,7 @@ internal sealed class AwsJsonProtocol : IDisposable
         }
 
         var status = (int)response.StatusCode;
-        if (status >= 500 || status is 429 or 408)
+        if (status == 429 || (idempotent && (status >= 500 || status == 408)))
         {
             return true;
         }
@@ -186,7 +219,9 @@ internal sealed class AwsJsonProtocol : IDisposable
                 UseJitter = true,
                 Delay = options.RetryBaseDelay,
                 MaxDelay = TimeSpan.FromSeconds(20),
-                ShouldHandle = args => IsTransientAsync(args.Outcome),
+                ShouldHandle = args => IsTransientAsync(
+                    args.Outcome,
+                    idempotent: !(args.Context.GetRequestMessage()?.Options.TryGetValue(s_notIdempotent, out var notIdempotent) == true && notIdempotent)),
             });
         }
 

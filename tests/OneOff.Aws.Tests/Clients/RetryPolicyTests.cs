@@ -95,13 +95,72 @@ public sealed class RetryPolicyTests : IAsyncLifetime
     [Fact]
     public async Task Send_AttemptTimesOut_RetriesAndSucceeds()
     {
-        _server.AnswerInOrder([new CannedResponse(200, "{}", Delay: TimeSpan.FromSeconds(3)), CannedResponse.Json("""{"JobFlowId":"j-1"}""")]);
+        _server.AnswerInOrder([new CannedResponse(200, "{}", Delay: TimeSpan.FromSeconds(3)), CannedResponse.Json("""{"Cluster":{"Id":"j-1"}}""")]);
         using var emr = ClientFactory.Emr(_server.Endpoint, ClientFactory.Options(attemptTimeoutMs: 300));
+
+        var response = await emr.DescribeClusterAsync(new DescribeClusterRequest { ClusterId = "j-1" }, Ct);
+
+        Assert.Equal("j-1", response.Cluster!.Id);
+        Assert.Equal(2, _server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Send_EveryAttemptTimesOut_ThrowsTimeoutNamingTheOperation()
+    {
+        _server.Responder = _ => new CannedResponse(200, "{}", Delay: TimeSpan.FromSeconds(3));
+        using var athena = ClientFactory.Athena(_server.Endpoint, ClientFactory.Options(retries: 1, attemptTimeoutMs: 200));
+
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => athena.GetQueryExecutionAsync(new GetQueryExecutionRequest { QueryExecutionId = "q" }, Ct));
+
+        Assert.Contains("GetQueryExecution", error.Message, StringComparison.Ordinal);
+        Assert.Equal(2, _server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task RunJobFlow_TimeoutOrDroppedOr5xx_IsNotRetriedBecauseTheClusterMayExist()
+    {
+        using var emr = ClientFactory.Emr(_server.Endpoint, ClientFactory.Options(attemptTimeoutMs: 300));
+        var request = new RunJobFlowRequest { Name = "x", Instances = new JobFlowInstancesConfig() };
+
+        _server.Responder = _ => new CannedResponse(200, "{}", Delay: TimeSpan.FromSeconds(3));
+        var timeout = await Assert.ThrowsAsync<TimeoutException>(() => emr.RunJobFlowAsync(request, Ct));
+        _server.Responder = _ => new CannedResponse(200, string.Empty, Drop: true);
+        await Assert.ThrowsAsync<HttpRequestException>(() => emr.RunJobFlowAsync(request, Ct));
+        _server.Responder = _ => CannedResponse.Json("""{"__type":"InternalServerError"}""", 500);
+        await Assert.ThrowsAsync<AwsInternalServerException>(() => emr.AddJobFlowStepsAsync(new AddJobFlowStepsRequest { JobFlowId = "j-1", Steps = [] }, Ct));
+
+        Assert.Equal(3, _server.Requests.Count);
+        Assert.Contains("may still have been carried out", timeout.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunJobFlow_Throttled_IsRetried()
+    {
+        var throttled = CannedResponse.Json("""{"__type":"ThrottlingException"}""", 400);
+        _server.AnswerInOrder([throttled, CannedResponse.Json("{}", 429), CannedResponse.Json("""{"JobFlowId":"j-1"}""")]);
+        using var emr = ClientFactory.Emr(_server.Endpoint);
 
         var response = await emr.RunJobFlowAsync(new RunJobFlowRequest { Name = "x", Instances = new JobFlowInstancesConfig() }, Ct);
 
         Assert.Equal("j-1", response.JobFlowId);
-        Assert.Equal(2, _server.Requests.Count);
+        Assert.Equal(3, _server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task RunJobFlow_NothingListening_IsRetriedAsTheCallNeverArrived()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var closedPort = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var attempts = 0;
+        var options = ClientFactory.Options(retries: 2);
+        using var emr = new EmrClient(options, ClientFactory.Setup(new Uri($"http://127.0.0.1:{closedPort}")) with { PrimaryHandler = new CountingHandler(() => attempts++) });
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => emr.RunJobFlowAsync(new RunJobFlowRequest { Name = "x", Instances = new JobFlowInstancesConfig() }, Ct));
+
+        Assert.Equal(HttpRequestError.ConnectionError, error.HttpRequestError);
+        Assert.Equal(3, attempts);
     }
 
     [Fact]
@@ -188,6 +247,16 @@ public sealed class RetryPolicyTests : IAsyncLifetime
         await athena.StartQueryExecutionAsync(new StartQueryExecutionRequest { QueryString = "SELECT 1", ClientRequestToken = "t", ExecutionParameters = [] }, Ct);
 
         Assert.Equal("""{"QueryString":"SELECT 1","ClientRequestToken":"t"}""", Assert.Single(_server.Requests).BodyText);
+    }
+
+    /// <summary>Counts the attempts that reach the network.</summary>
+    private sealed class CountingHandler(Action onSend) : DelegatingHandler(new SocketsHttpHandler())
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            onSend();
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 
     /// <summary>Credentials whose access key changes on every read: a re-signed attempt shows a new key.</summary>

@@ -28,9 +28,12 @@ public sealed class EmrClient : IDisposable
     /// <summary>The endpoint calls go to.</summary>
     public Uri Endpoint => _protocol.Endpoint;
 
-    /// <summary>Starts a cluster.</summary>
+    /// <summary>
+    /// Starts a cluster. Not idempotent, so it is retried only when EMR certainly did not act (throttled, or no
+    /// connection); after a timeout or 5xx the cluster may exist: find it by its tags.
+    /// </summary>
     public Task<RunJobFlowResponse> RunJobFlowAsync(RunJobFlowRequest request, CancellationToken cancellationToken = default) =>
-        _protocol.SendAsync("RunJobFlow", request, _json.RunJobFlowRequest, _json.RunJobFlowResponse, cancellationToken);
+        _protocol.SendAsync("RunJobFlow", request, _json.RunJobFlowRequest, _json.RunJobFlowResponse, cancellationToken, idempotent: false);
 
     /// <summary>Describes a cluster (state, reason, timeline).</summary>
     public Task<DescribeClusterResponse> DescribeClusterAsync(DescribeClusterRequest request, CancellationToken cancellationToken = default) =>
@@ -48,9 +51,9 @@ public sealed class EmrClient : IDisposable
     public Task<DescribeStepResponse> DescribeStepAsync(DescribeStepRequest request, CancellationToken cancellationToken = default) =>
         _protocol.SendAsync("DescribeStep", request, _json.DescribeStepRequest, _json.DescribeStepResponse, cancellationToken);
 
-    /// <summary>Adds steps to a running cluster.</summary>
+    /// <summary>Adds steps to a running cluster. Not idempotent: retried only when EMR certainly did not act.</summary>
     public Task<AddJobFlowStepsResponse> AddJobFlowStepsAsync(AddJobFlowStepsRequest request, CancellationToken cancellationToken = default) =>
-        _protocol.SendAsync("AddJobFlowSteps", request, _json.AddJobFlowStepsRequest, _json.AddJobFlowStepsResponse, cancellationToken);
+        _protocol.SendAsync("AddJobFlowSteps", request, _json.AddJobFlowStepsRequest, _json.AddJobFlowStepsResponse, cancellationToken, idempotent: false);
 
     /// <summary>Asks clusters to terminate (asynchronous: read the state back with <see cref="DescribeClusterAsync"/>).</summary>
     public Task<TerminateJobFlowsResponse> TerminateJobFlowsAsync(TerminateJobFlowsRequest request, CancellationToken cancellationToken = default) =>
