@@ -95,8 +95,8 @@ public sealed class RetryPolicyTests : IAsyncLifetime
     [Fact]
     public async Task Send_AttemptTimesOut_RetriesAndSucceeds()
     {
-        _server.AnswerInOrder([new CannedResponse(200, "{}", Delay: TimeSpan.FromSeconds(3)), CannedResponse.Json("""{"Cluster":{"Id":"j-1"}}""")]);
-        using var emr = ClientFactory.Emr(_server.Endpoint, ClientFactory.Options(attemptTimeoutMs: 300));
+        _server.AnswerInOrder([new CannedResponse(200, "{}", Delay: TimeSpan.FromSeconds(10)), CannedResponse.Json("""{"Cluster":{"Id":"j-1"}}""")]);
+        using var emr = ClientFactory.Emr(_server.Endpoint, ClientFactory.Options(attemptTimeoutMs: 1500));
 
         var response = await emr.DescribeClusterAsync(new DescribeClusterRequest { ClusterId = "j-1" }, Ct);
 
@@ -177,10 +177,13 @@ public sealed class RetryPolicyTests : IAsyncLifetime
     [Fact]
     public async Task Send_CancelledDuringAttempt_StopsAtOnceWithoutRetrying()
     {
-        _server.Responder = _ => new CannedResponse(200, "{}", Delay: TimeSpan.FromSeconds(10));
-        using var athena = ClientFactory.Athena(_server.Endpoint);
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        cancel.CancelAfter(TimeSpan.FromMilliseconds(200));
+        _server.Responder = _ =>
+        {
+            cancel.CancelAfter(TimeSpan.FromMilliseconds(100));
+            return new CannedResponse(200, "{}", Delay: TimeSpan.FromSeconds(10));
+        };
+        using var athena = ClientFactory.Athena(_server.Endpoint);
         var clock = Stopwatch.StartNew();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => athena.GetQueryExecutionAsync(new GetQueryExecutionRequest { QueryExecutionId = "q" }, cancel.Token));
@@ -192,12 +195,15 @@ public sealed class RetryPolicyTests : IAsyncLifetime
     [Fact]
     public async Task Send_CancelledDuringBackoff_StopsWithoutAnotherAttempt()
     {
-        _server.Responder = _ => CannedResponse.Json("""{"__type":"ThrottlingException"}""", 400);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        _server.Responder = _ =>
+        {
+            cancel.CancelAfter(TimeSpan.FromMilliseconds(200));
+            return CannedResponse.Json("""{"__type":"ThrottlingException"}""", 400);
+        };
         var options = ClientFactory.Options();
         options.RetryBaseDelay = TimeSpan.FromSeconds(10);
         using var athena = ClientFactory.Athena(_server.Endpoint, options);
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        cancel.CancelAfter(TimeSpan.FromMilliseconds(300));
         var clock = Stopwatch.StartNew();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => athena.GetQueryExecutionAsync(new GetQueryExecutionRequest { QueryExecutionId = "q" }, cancel.Token));
