@@ -68,10 +68,10 @@ public sealed partial class DashboardJourneyTests(BrowserFixture fixture) : ICla
         var page = await fixture.NewPageAsync();
         await LogInAsAdminAsync(page);
 
-        await page.GetByLabel("Train size").FillAsync("4000");
-        await page.GetByLabel("Test size").FillAsync("500");
-        await page.GetByLabel("Hidden sizes").FillAsync("10,20,30");
-        await page.GetByLabel("Max iterations").FillAsync("1000");
+        await page.GetByLabel("Train size").FillAsync("50000");
+        await page.GetByLabel("Test size").FillAsync("1000");
+        await page.GetByLabel("Hidden sizes").FillAsync("10,50,100");
+        await page.GetByLabel("Max iterations").FillAsync("3000");
         await page.GetByLabel("Tolerance").FillAsync("1e-12");
         await page.GetByRole(AriaRole.Button, new() { Name = "Run job" }).ClickAsync();
         await Assertions.Expect(page.Locator(".page-head .badge")).ToHaveTextAsync("Running", new() { Timeout = 60_000 });
@@ -93,7 +93,7 @@ public sealed partial class DashboardJourneyTests(BrowserFixture fixture) : ICla
         await WaitForInteractivityAsync(page);
     }
 
-    [GeneratedRegex("iteration [0-9]+ of 1000")]
+    [GeneratedRegex("iteration [0-9]+ of 3000")]
     private static partial Regex IterationText();
 
     private static string Shot(string name) => Path.Combine(BrowserFixture.ScreenshotFolder, name);

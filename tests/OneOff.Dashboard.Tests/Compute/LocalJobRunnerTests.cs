@@ -54,7 +54,7 @@ public sealed class LocalJobRunnerTests : IDisposable
     {
         var runner = Runner();
         await using var execution = await runner.StartAsync(
-            new JobRequest("r3", ["--train-size", "4000", "--test-size", "500", "--hidden", "10,20", "--max-iter", "1000", "--tol", "1e-12"]), TestContext.Current.CancellationToken);
+            new JobRequest("r3", ["--train-size", "50000", "--test-size", "1000", "--hidden", "50,100", "--max-iter", "3000", "--tol", "1e-12"]), TestContext.Current.CancellationToken);
         await using var events = execution.ReadEventsAsync(TestContext.Current.CancellationToken).GetAsyncEnumerator(TestContext.Current.CancellationToken);
         Assert.True(await events.MoveNextAsync());
 

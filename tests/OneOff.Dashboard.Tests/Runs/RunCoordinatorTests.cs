@@ -103,7 +103,7 @@ public sealed class RunCoordinatorTests(DashboardFixture fixture) : IClassFixtur
     public async Task Cancel_QueuedAndRunning_EndCancelledWithNothingPublished()
     {
         var user = await App.PrincipalAsync("admin");
-        var running = (await App.Coordinator.SubmitAsync(user, RunForms.Long(), RunForms.Key(), TestContext.Current.CancellationToken)).Run!;
+        var running = (await App.Coordinator.SubmitAsync(user, RunForms.Huge(), RunForms.Key(), TestContext.Current.CancellationToken)).Run!;
         var queued = (await App.Coordinator.SubmitAsync(user, RunForms.Small(), RunForms.Key(), TestContext.Current.CancellationToken)).Run!;
         await RunWaits.StateAsync(App.Coordinator, running.Id, RunState.Running);
         var waiting = await App.Coordinator.GetAsync(queued.Id, TestContext.Current.CancellationToken);
@@ -152,7 +152,7 @@ public sealed class RunCoordinatorTests(DashboardFixture fixture) : IClassFixtur
     public async Task Delete_ActiveRun_IsRefused()
     {
         var user = await App.PrincipalAsync("admin");
-        var run = (await App.Coordinator.SubmitAsync(user, RunForms.Long(), RunForms.Key(), TestContext.Current.CancellationToken)).Run!;
+        var run = (await App.Coordinator.SubmitAsync(user, RunForms.Huge(), RunForms.Key(), TestContext.Current.CancellationToken)).Run!;
         await RunWaits.StateAsync(App.Coordinator, run.Id, RunState.Running);
 
         var deleted = await App.Coordinator.DeleteAsync(user, run.Id, TestContext.Current.CancellationToken);

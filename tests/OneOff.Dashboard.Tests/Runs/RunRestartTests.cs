@@ -9,32 +9,55 @@ using OneOff.Dashboard.Tests.Infrastructure;
 
 namespace OneOff.Dashboard.Tests.Runs;
 
-/// <summary>Stops the app in the middle of a run and starts it again on the same data root.</summary>
+/// <summary>
+/// Stops the app in the middle of a run and starts it again on the same data root. The job is paused (SIGSTOP)
+/// before the app stops, so that what happens while the app is away does not depend on how fast the job is.
+/// </summary>
 public sealed class RunRestartTests
 {
     [Fact]
     public async Task Restart_JobStillRunning_ReattachesAndFollowsItToSucceeded()
     {
         using var folder = new TempFolder();
-        var (runId, handle) = await StartLongRunAndStopAsync(folder.Path);
+        var (runId, handle) = await StartPausedRunAndStopAsync(folder.Path);
         Assert.True(LocalJobRunner.IsAlive(handle), "the job outlives the app");
 
         await using var app = new DashboardApp(folder.Path);
         _ = app.Server;
-        var first = await app.Coordinator.GetAsync(runId, TestContext.Current.CancellationToken);
+        var reattached = await app.Coordinator.GetAsync(runId, TestContext.Current.CancellationToken);
+        await SignalAsync("CONT", handle);
         var done = await RunWaits.StateAsync(app.Coordinator, runId, RunState.Succeeded, RunState.Failed);
 
-        Assert.True(first?.State is RunState.Running or RunState.Succeeded, $"was {first?.State}");
+        Assert.Equal(RunState.Running, reattached?.State);
         Assert.Equal(RunState.Succeeded, done.State);
         Assert.NotNull(done.BestNHidden);
-        Assert.All(done.Sizes, s => Assert.True(s.Done));
+        Assert.All(done.Sizes, s => Assert.True(s.Done && s.Metrics is not null));
+    }
+
+    [Fact]
+    public async Task Restart_ReattachedJob_CanBeCancelled()
+    {
+        using var folder = new TempFolder();
+        var (runId, handle) = await StartPausedRunAndStopAsync(folder.Path);
+
+        await using var app = new DashboardApp(folder.Path);
+        _ = app.Server;
+        var admin = await app.PrincipalAsync("admin");
+        var cancelled = await app.Coordinator.CancelAsync(admin, runId, TestContext.Current.CancellationToken);
+        var run = await RunWaits.StateAsync(app.Coordinator, runId, RunState.Cancelled, RunState.Succeeded, RunState.Failed);
+
+        Assert.True(cancelled.Succeeded, cancelled.Refusal);
+        Assert.Equal(RunState.Cancelled, run.State);
+        Assert.False(LocalJobRunner.IsAlive(handle));
+        Assert.False(Directory.Exists(Path.Combine(folder.Path, "runs", runId)));
     }
 
     [Fact]
     public async Task Restart_JobPublishedWhileAway_MarksSucceeded()
     {
         using var folder = new TempFolder();
-        var (runId, handle) = await StartLongRunAndStopAsync(folder.Path);
+        var (runId, handle) = await StartPausedRunAndStopAsync(folder.Path);
+        await SignalAsync("CONT", handle);
         await WaitUntilDeadAsync(handle);
 
         await using var app = new DashboardApp(folder.Path);
@@ -43,18 +66,16 @@ public sealed class RunRestartTests
 
         Assert.Equal(RunState.Succeeded, run.State);
         Assert.NotNull(run.BestNHidden);
+        Assert.All(run.Sizes, s => Assert.True(s.Done && s.Metrics is not null));
     }
 
     [Fact]
     public async Task Restart_JobDiedWhileAway_MarksFailedInterrupted()
     {
         using var folder = new TempFolder();
-        var (runId, handle) = await StartLongRunAndStopAsync(folder.Path);
-        using (var process = Process.GetProcessById(PidOf(handle)))
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        }
+        var (runId, handle) = await StartPausedRunAndStopAsync(folder.Path);
+        await SignalAsync("KILL", handle);
+        await WaitUntilDeadAsync(handle);
 
         await using var app = new DashboardApp(folder.Path);
         _ = app.Server;
@@ -87,20 +108,28 @@ public sealed class RunRestartTests
         Assert.True(Directory.EnumerateFiles(Path.Combine(folder.Path, "keys"), "key-*.xml").Any());
     }
 
-    private static async Task<(string RunId, JobHandle Handle)> StartLongRunAndStopAsync(string dataRoot)
+    /// <summary>Starts a run, pauses its job once it runs, and stops the app (the job's record keeps its handle).</summary>
+    private static async Task<(string RunId, JobHandle Handle)> StartPausedRunAndStopAsync(string dataRoot)
     {
         await using var app = new DashboardApp(dataRoot);
         var user = await app.PrincipalAsync("admin");
-        var run = (await app.Coordinator.SubmitAsync(user, RunForms.Long(), RunForms.Key(), TestContext.Current.CancellationToken)).Run!;
+        var run = (await app.Coordinator.SubmitAsync(user, RunForms.Medium(), RunForms.Key(), TestContext.Current.CancellationToken)).Run!;
         await RunWaits.StateAsync(app.Coordinator, run.Id, RunState.Running);
         var factory = app.Services.GetRequiredService<IDbContextFactory<DashboardDbContext>>();
         await using var db = await factory.CreateDbContextAsync(TestContext.Current.CancellationToken);
         var record = await db.Runs.SingleAsync(r => r.Id == run.Id, TestContext.Current.CancellationToken);
         var handle = JobHandle.TryParse(record.RunnerHandle) ?? throw new InvalidOperationException("A running run has a handle.");
+        await SignalAsync("STOP", handle);
         return (run.Id, handle);
     }
 
-    private static int PidOf(JobHandle handle) => int.Parse(handle.Id.AsSpan(0, handle.Id.IndexOf('@', StringComparison.Ordinal)), CultureInfo.InvariantCulture);
+    private static async Task SignalAsync(string signal, JobHandle handle)
+    {
+        var pid = int.Parse(handle.Id.AsSpan(0, handle.Id.IndexOf('@', StringComparison.Ordinal)), CultureInfo.InvariantCulture);
+        using var kill = Process.Start("kill", [$"-{signal}", pid.ToString(CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(0, kill.ExitCode);
+    }
 
     private static async Task WaitUntilDeadAsync(JobHandle handle)
     {
@@ -108,7 +137,7 @@ public sealed class RunRestartTests
         while (LocalJobRunner.IsAlive(handle))
         {
             Assert.True(deadline.Elapsed < RunWaits.Timeout, "the job did not end");
-            await Task.Delay(200, TestContext.Current.CancellationToken);
+            await Task.Delay(100, TestContext.Current.CancellationToken);
         }
     }
 }
