@@ -1,7 +1,11 @@
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Playwright;
+using Microsoft.Extensions.DependencyInjection;
 using OneOff.Dashboard.Components;
+using OneOff.Dashboard.Data;
+using OneOff.Dashboard.Runs;
 
 namespace OneOff.EndToEnd.Tests;
 
@@ -56,6 +60,8 @@ public sealed class BrowserFixture : IAsyncLifetime
         _playwright?.Dispose();
         if (_server is not null)
         {
+            // Jobs outlive the app by design (a restart re-attaches); a test leaves none behind.
+            await _server.CancelUnfinishedRunsAsync();
             await _server.DisposeAsync();
         }
 
@@ -70,6 +76,22 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     private sealed class DashboardServer(string dataRoot) : WebApplicationFactory<App>
     {
+        public async Task CancelUnfinishedRunsAsync()
+        {
+            var coordinator = Services.GetRequiredService<RunCoordinator>();
+            await using var scope = Services.CreateAsyncScope();
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<DashboardUser>>();
+            var principals = scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<DashboardUser>>();
+            var admin = await principals.CreateAsync(await users.FindByNameAsync("admin") ?? throw new InvalidOperationException("No admin."));
+            foreach (var run in await coordinator.ListAsync())
+            {
+                if (!run.IsFinished)
+                {
+                    await coordinator.CancelAsync(admin, run.Id);
+                }
+            }
+        }
+
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseEnvironment("Production");

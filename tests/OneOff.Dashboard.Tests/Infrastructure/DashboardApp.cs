@@ -42,6 +42,29 @@ internal sealed partial class DashboardApp(string dataRoot, Action<IServiceColle
         }
     }
 
+    /// <summary>
+    /// Whether disposing the app cancels its unfinished runs (default). The restart tests turn it off: there
+    /// the job must outlive the app, as it does in production.
+    /// </summary>
+    public bool CancelRunsOnDispose { get; init; } = true;
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (CancelRunsOnDispose && Server is not null)
+        {
+            var admin = await PrincipalAsync("admin");
+            foreach (var run in await Coordinator.ListAsync())
+            {
+                if (!run.IsFinished)
+                {
+                    await Coordinator.CancelAsync(admin, run.Id);
+                }
+            }
+        }
+
+        await base.DisposeAsync();
+    }
+
     public HttpClient Client() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
 
     /// <summary>Creates a user holding every role up to <paramref name="level"/>.</summary>

@@ -111,7 +111,7 @@ public sealed class RunRestartTests
     /// <summary>Starts a run, pauses its job once it runs, and stops the app (the job's record keeps its handle).</summary>
     private static async Task<(string RunId, JobHandle Handle)> StartPausedRunAndStopAsync(string dataRoot)
     {
-        await using var app = new DashboardApp(dataRoot);
+        await using var app = new DashboardApp(dataRoot) { CancelRunsOnDispose = false };
         var user = await app.PrincipalAsync("admin");
         var run = (await app.Coordinator.SubmitAsync(user, RunForms.Medium(), RunForms.Key(), TestContext.Current.CancellationToken)).Run!;
         await RunWaits.StateAsync(app.Coordinator, run.Id, RunState.Running);
