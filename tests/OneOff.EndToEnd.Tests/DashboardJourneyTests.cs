@@ -28,6 +28,7 @@ public sealed partial class DashboardJourneyTests(BrowserFixture fixture) : ICla
         await page.GetByRole(AriaRole.Button, new() { Name = "Run job" }).ClickAsync();
 
         await Assertions.Expect(page).ToHaveURLAsync(RunUrl());
+        await Assertions.Expect(page.Locator(".params-list dd").First).ToHaveTextAsync("300");
         var badge = page.Locator(".page-head .badge");
         await Assertions.Expect(badge).ToHaveTextAsync("Succeeded", new() { Timeout = 90_000 });
         await Assertions.Expect(page.GetByRole(AriaRole.Progressbar)).ToHaveCountAsync(2);

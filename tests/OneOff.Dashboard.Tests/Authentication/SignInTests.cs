@@ -48,6 +48,8 @@ public sealed class SignInTests(DashboardFixture fixture) : IClassFixture<Dashbo
         Assert.Contains("Password", login, StringComparison.Ordinal);
         Assert.Contains("Log in", login, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, css.StatusCode);
+        Assert.Equal("nosniff", css.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("DENY", health.Headers.GetValues("X-Frame-Options").Single());
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         var body = await health.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.Contains("\"status\":\"Healthy\"", body, StringComparison.Ordinal);
