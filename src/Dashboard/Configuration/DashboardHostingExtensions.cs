@@ -22,10 +22,6 @@ namespace OneOff.Dashboard.Configuration;
 /// <summary>The dashboard's composition root: the only place that reads configuration and picks adapters.</summary>
 public static class DashboardHostingExtensions
 {
-    /// <summary>Cookie and policy names.</summary>
-    public const string OperatorPolicy = "Operator";
-    public const string AdminPolicy = "Admin";
-
     public static WebApplicationBuilder AddOneOffDashboard(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -196,10 +192,10 @@ public static class DashboardHostingExtensions
             o.Cookie.Name = "oneoff.antiforgery";
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
+        // Every endpoint needs a signed-in user unless it says otherwise (login, health, static files). Roles nest
+        // by membership (an Admin holds Viewer, Operator and Admin), so role checks are plain [Authorize(Roles)].
         services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPolicy(OperatorPolicy, p => p.RequireRole(DashboardRoles.Operator, DashboardRoles.Admin))
-            .AddPolicy(AdminPolicy, p => p.RequireRole(DashboardRoles.Admin));
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
     }
 
     private static void AddLocalAdapters(IServiceCollection services)

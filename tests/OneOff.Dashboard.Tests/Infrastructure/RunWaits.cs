@@ -46,24 +46,4 @@ internal static class RunWaits
 
     public static Task<RunSnapshot> StateAsync(RunCoordinator coordinator, string runId, params RunState[] states) =>
         UntilAsync(coordinator, runId, r => states.Contains(r.State));
-
-    /// <summary>Records every state a run passes through.</summary>
-    public static List<RunState> Record(RunCoordinator coordinator, string? runIdFilter = null)
-    {
-        var states = new List<RunState>();
-        coordinator.RunChanged += change =>
-        {
-            if (change.Run is { } run && (runIdFilter is null || run.Id == runIdFilter))
-            {
-                lock (states)
-                {
-                    if (states.Count == 0 || states[^1] != run.State)
-                    {
-                        states.Add(run.State);
-                    }
-                }
-            }
-        };
-        return states;
-    }
 }
