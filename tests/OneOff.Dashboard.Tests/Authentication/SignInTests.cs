@@ -110,9 +110,7 @@ public sealed class SignInTests(DashboardFixture fixture) : IClassFixture<Dashbo
     [Fact]
     public async Task LogOut_WithoutAntiforgeryToken_IsRejectedAndWithTokenSignsOut()
     {
-        await App.CreateUserAsync("reader3", DashboardRoles.Viewer);
-        using var client = App.Client();
-        (await DashboardApp.LogInAsync(client, "reader3", DashboardApp.UserPassword)).Dispose();
+        using var client = await App.SignedInClientAsync("reader3", DashboardRoles.Viewer);
 
         using var noToken = new FormUrlEncodedContent(new Dictionary<string, string>());
         using var refused = await client.PostAsync(new Uri("/logout", UriKind.Relative), noToken, TestContext.Current.CancellationToken);
@@ -162,9 +160,7 @@ public sealed class SignInTests(DashboardFixture fixture) : IClassFixture<Dashbo
     [Fact]
     public async Task AdminUsers_Viewer_IsDenied()
     {
-        await App.CreateUserAsync("reader6", DashboardRoles.Viewer);
-        using var client = App.Client();
-        (await DashboardApp.LogInAsync(client, "reader6", DashboardApp.UserPassword)).Dispose();
+        using var client = await App.SignedInClientAsync("reader6", DashboardRoles.Viewer);
 
         using var response = await client.GetAsync(new Uri("/admin/users", UriKind.Relative), TestContext.Current.CancellationToken);
 
@@ -178,9 +174,7 @@ public sealed class SignInTests(DashboardFixture fixture) : IClassFixture<Dashbo
     public async Task Home_SignedIn_ShowsRunJobToOperatorsOnly(string level, bool shown)
     {
         var name = $"home-{level.ToLowerInvariant()}";
-        await App.CreateUserAsync(name, level);
-        using var client = App.Client();
-        (await DashboardApp.LogInAsync(client, name, DashboardApp.UserPassword)).Dispose();
+        using var client = await App.SignedInClientAsync(name, level);
 
         var page = await client.GetStringAsync(new Uri("/", UriKind.Relative), TestContext.Current.CancellationToken);
 
@@ -192,9 +186,7 @@ public sealed class SignInTests(DashboardFixture fixture) : IClassFixture<Dashbo
     [Fact]
     public async Task UnknownPage_SignedIn_Is404WithAPage()
     {
-        await App.CreateUserAsync("lost-reader", DashboardRoles.Viewer);
-        using var client = App.Client();
-        (await DashboardApp.LogInAsync(client, "lost-reader", DashboardApp.UserPassword)).Dispose();
+        using var client = await App.SignedInClientAsync("lost-reader", DashboardRoles.Viewer);
 
         using var response = await client.GetAsync(new Uri("/no-such-page", UriKind.Relative), TestContext.Current.CancellationToken);
 

@@ -88,9 +88,7 @@ public sealed class UserAdministrationTests(DashboardFixture fixture) : IClassFi
     [Fact]
     public async Task ChangePassword_SignedIn_ChangesItAndTheNewOneWorks()
     {
-        await App.CreateUserAsync("changer", DashboardRoles.Viewer);
-        using var client = App.Client();
-        (await DashboardApp.LogInAsync(client, "changer", DashboardApp.UserPassword)).Dispose();
+        using var client = await App.SignedInClientAsync("changer", DashboardRoles.Viewer);
         var page = await client.GetStringAsync(new Uri("/account/password", UriKind.Relative), TestContext.Current.CancellationToken);
         using var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {

@@ -77,6 +77,15 @@ internal sealed partial class DashboardApp(string dataRoot, Action<IServiceColle
         Check(await users.AddToRolesAsync(user, DashboardRoles.Implied(level)));
     }
 
+    /// <summary>A new user of <paramref name="level"/> and a client signed in as them.</summary>
+    public async Task<HttpClient> SignedInClientAsync(string userName, string level)
+    {
+        await CreateUserAsync(userName, level);
+        var client = Client();
+        (await LogInAsync(client, userName, UserPassword)).Dispose();
+        return client;
+    }
+
     /// <summary>The principal the app builds for a signed-in user (its role claims included).</summary>
     public async Task<ClaimsPrincipal> PrincipalAsync(string userName)
     {
