@@ -16,7 +16,7 @@ public sealed class DuckDbQueryEngineTests(PublishedRunFixture run) : QueryEngin
         var root = Path.Combine(Path.GetTempPath(), "oneoff-it's-" + Guid.NewGuid().ToString("N"));
         try
         {
-            CopyFolder(Path.Combine(Run.Root, "runs", PublishedRunFixture.RunId), Path.Combine(root, "runs", PublishedRunFixture.RunId));
+            Run.CopyRunTo(root, PublishedRunFixture.RunId);
             var engine = new DuckDbQueryEngine(new LocalObjectStore(root));
 
             var metrics = await engine.GetMetricsAsync(PublishedRunFixture.RunId, TestContext.Current.CancellationToken);
@@ -40,15 +40,5 @@ public sealed class DuckDbQueryEngineTests(PublishedRunFixture run) : QueryEngin
         var error = Assert.Throws<ArgumentException>(() => new DuckDbQueryEngine(new LocalObjectStore(root)));
 
         Assert.Contains(root, error.Message, StringComparison.Ordinal);
-    }
-
-    private static void CopyFolder(string from, string to)
-    {
-        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
     }
 }

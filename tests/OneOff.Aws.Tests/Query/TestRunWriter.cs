@@ -12,11 +12,11 @@ internal static class TestRunWriter
 {
     public static readonly int[] HiddenSizes = [3, 5];
 
-    public static async Task WriteAsync(string root, string runId, bool publish)
+    public static async Task WriteAsync(string root, string runId, bool publish, int trainSize = 300)
     {
         var folder = Path.Combine(root, "runs", runId);
         var random = new Random(13);
-        await WritePointsAsync(Path.Combine(folder, "train"), 300, random);
+        await WritePointsAsync(Path.Combine(folder, "train"), trainSize, random);
         await WritePointsAsync(Path.Combine(folder, "test"), 200, random);
         var models = new List<object>();
         foreach (var n in HiddenSizes)
@@ -48,7 +48,7 @@ internal static class TestRunWriter
                 run_id = runId,
                 models,
                 best_n_hidden = 5,
-                rows = new { train = 300, test = 200, grid = 10201 },
+                rows = new { train = trainSize, test = 200, grid = 10201 },
             };
             await File.WriteAllTextAsync(Path.Combine(folder, "_manifest.json"), JsonSerializer.Serialize(manifest));
         }
