@@ -1,0 +1,186 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using OneOff.Jobs.Output;
+using OneOff.Jobs.Parameters;
+using OneOff.Jobs.Study;
+using Spectre.Console;
+
+namespace OneOff.Jobs.Cli;
+
+/// <summary><c>--json</c>: one JSON object per line on stdout, the events <c>LocalJobRunner</c> reads.</summary>
+internal sealed class JsonEventsProgress(TextWriter output) : IStudyProgress
+{
+    private readonly Lock _gate = new();
+
+    public void Started(RunParameters parameters) => Emit(w =>
+    {
+        w.WriteString("event", "started");
+        w.WriteString("run_id", parameters.RunId);
+        w.WriteStartArray("hidden_sizes");
+        foreach (var n in parameters.HiddenSizes)
+        {
+            w.WriteNumberValue(n);
+        }
+
+        w.WriteEndArray();
+        w.WriteNumber("max_iter", parameters.MaxIter);
+    });
+
+    public void Phase(string description) => Emit(w =>
+    {
+        w.WriteString("event", "phase");
+        w.WriteString("phase", description);
+    });
+
+    public void Iteration(int nHidden, int iteration, double loss) => Emit(w =>
+    {
+        w.WriteString("event", "iteration");
+        w.WriteNumber("n_hidden", nHidden);
+        w.WriteNumber("iteration", iteration);
+        w.WriteNumber("loss", loss);
+    });
+
+    public void ModelDone(ManifestModel model) => Emit(w =>
+    {
+        w.WriteString("event", "model_done");
+        w.WriteNumber("n_hidden", model.NHidden);
+        w.WriteNumber("train_acc", model.TrainAcc);
+        w.WriteNumber("test_acc", model.TestAcc);
+        w.WriteNumber("surface_agree", model.SurfaceAgree);
+        w.WriteNumber("iterations", model.Iterations);
+        w.WriteNumber("final_loss", model.FinalLoss);
+        w.WriteNumber("fit_seconds", model.FitSeconds);
+    });
+
+    public void Published(RunManifest manifest) => Emit(w =>
+    {
+        w.WriteString("event", "published");
+        w.WriteString("run_id", manifest.RunId);
+        w.WriteNumber("best_n_hidden", manifest.BestNHidden);
+        w.WriteNumber("total_seconds", manifest.Timings.TotalSeconds);
+    });
+
+    public void Failed(string message) => Emit(w =>
+    {
+        w.WriteString("event", "failed");
+        w.WriteString("message", message);
+    });
+
+    private void Emit(Action<Utf8JsonWriter> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            write(writer);
+            writer.WriteEndObject();
+        }
+
+        var line = Encoding.UTF8.GetString(buffer.WrittenSpan);
+        lock (_gate)
+        {
+            output.WriteLine(line);
+            output.Flush();
+        }
+    }
+}
+
+/// <summary>Plain progress lines on stderr, for logs and pipes.</summary>
+internal sealed class PlainProgress(TextWriter error) : IStudyProgress
+{
+    private readonly Lock _gate = new();
+
+    public void Started(RunParameters parameters) =>
+        Write($"run {parameters.RunId}: {parameters.HiddenSizes.Length} hidden sizes ({string.Join(',', parameters.HiddenSizes)}), {parameters.TrainSize} training points");
+
+    public void Phase(string description) => Write(description);
+
+    public void Iteration(int nHidden, int iteration, double loss) =>
+        Write($"N={nHidden}: iteration {iteration}, loss {loss:F4}");
+
+    public void ModelDone(ManifestModel model) =>
+        Write($"N={model.NHidden} done: train {model.TrainAcc:P1}, test {model.TestAcc:P1}, surface agreement {model.SurfaceAgree:P1} ({model.Iterations} iterations, {model.FitSeconds:F2} s)");
+
+    public void Published(RunManifest manifest) =>
+        Write($"published run {manifest.RunId}: best N = {manifest.BestNHidden} ({manifest.Timings.TotalSeconds:F2} s)");
+
+    private void Write(string line)
+    {
+        lock (_gate)
+        {
+            error.WriteLine(line.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+}
+
+/// <summary>A live display on a terminal: a bar per hidden size with its iteration and loss.</summary>
+internal sealed class LiveProgress(ProgressContext context) : IStudyProgress
+{
+    private readonly Dictionary<int, ProgressTask> _tasks = [];
+    private readonly Lock _gate = new();
+    private ProgressTask? _phase;
+
+    public void Started(RunParameters parameters)
+    {
+        lock (_gate)
+        {
+            _phase = context.AddTask($"run [bold]{parameters.RunId}[/]", maxValue: 1);
+            _phase.IsIndeterminate = true;
+            foreach (var n in parameters.HiddenSizes.OrderDescending())
+            {
+                _tasks[n] = context.AddTask(Label(n, "waiting"), maxValue: parameters.MaxIter);
+            }
+        }
+    }
+
+    public void Phase(string description)
+    {
+        lock (_gate)
+        {
+            _phase?.Description($"{Markup.Escape(description)}");
+        }
+    }
+
+    public void Iteration(int nHidden, int iteration, double loss)
+    {
+        lock (_gate)
+        {
+            if (_tasks.TryGetValue(nHidden, out var task))
+            {
+                task.Value = iteration;
+                task.Description = Label(nHidden, $"it {iteration,5}  loss {loss:F4}");
+            }
+        }
+    }
+
+    public void ModelDone(ManifestModel model)
+    {
+        lock (_gate)
+        {
+            if (_tasks.TryGetValue(model.NHidden, out var task))
+            {
+                task.Description = Label(model.NHidden, $"[green]test {model.TestAcc:P1}  agree {model.SurfaceAgree:P1}[/]");
+                task.Value = task.MaxValue;
+                task.StopTask();
+            }
+        }
+    }
+
+    public void Published(RunManifest manifest)
+    {
+        lock (_gate)
+        {
+            if (_phase is not null)
+            {
+                _phase.Description = $"[green]published[/] run [bold]{manifest.RunId}[/]: best N = [bold]{manifest.BestNHidden}[/]";
+                _phase.IsIndeterminate = false;
+                _phase.Value = 1;
+                _phase.StopTask();
+            }
+        }
+    }
+
+    private static string Label(int n, string status) => string.Create(CultureInfo.InvariantCulture, $"N={n,-5} {status}");
+}

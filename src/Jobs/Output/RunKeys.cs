@@ -1,0 +1,54 @@
+using System.Globalization;
+
+namespace OneOff.Jobs.Output;
+
+/// <summary>The object keys of a run's outputs (identical in a folder and on S3).</summary>
+public static class RunKeys
+{
+    /// <summary>The prefix of every object of a run: <c>runs/{runId}/</c>.</summary>
+    public static string Run(string runId) => $"runs/{runId}/";
+
+    /// <summary><c>runs/{runId}/train/part-0.parquet</c>.</summary>
+    public static string Train(string runId) => $"runs/{runId}/train/part-0.parquet";
+
+    /// <summary><c>runs/{runId}/test/part-0.parquet</c>.</summary>
+    public static string Test(string runId) => $"runs/{runId}/test/part-0.parquet";
+
+    /// <summary><c>runs/{runId}/grid/n_hidden={N}/part-0.parquet</c>.</summary>
+    public static string Grid(string runId, int nHidden) => Partition(runId, "grid", nHidden);
+
+    /// <summary><c>runs/{runId}/metrics/n_hidden={N}/part-0.parquet</c>.</summary>
+    public static string Metrics(string runId, int nHidden) => Partition(runId, "metrics", nHidden);
+
+    /// <summary><c>runs/{runId}/loss/n_hidden={N}/part-0.parquet</c>.</summary>
+    public static string Loss(string runId, int nHidden) => Partition(runId, "loss", nHidden);
+
+    /// <summary><c>runs/{runId}/metrics/</c>: the folder whose partitions show a run's progress.</summary>
+    public static string MetricsPrefix(string runId) => $"runs/{runId}/metrics/";
+
+    /// <summary><c>runs/{runId}/_manifest.json</c>, written last: the run is published when it exists.</summary>
+    public static string Manifest(string runId) => $"runs/{runId}/_manifest.json";
+
+    /// <summary><c>runs/{runId}/_parameters.json</c>, written by <c>generate</c> for the EMR steps.</summary>
+    public static string Parameters(string runId) => $"runs/{runId}/_parameters.json";
+
+    /// <summary>The hidden size of a <c>…/n_hidden={N}/…</c> key, or null.</summary>
+    public static int? NHiddenOf(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        const string marker = "/n_hidden=";
+        var at = key.IndexOf(marker, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return null;
+        }
+
+        var start = at + marker.Length;
+        var end = key.IndexOf('/', start);
+        var text = end < 0 ? key[start..] : key[start..end];
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+    }
+
+    private static string Partition(string runId, string table, int nHidden) =>
+        string.Create(CultureInfo.InvariantCulture, $"runs/{runId}/{table}/n_hidden={nHidden}/part-0.parquet");
+}
