@@ -1,7 +1,7 @@
 namespace OneOff.Aws.Tests.Query;
 
 /// <summary>
-/// A real run folder under a temporary root, shared by every test of the assembly: one published run
+/// A real run folder under a temporary root, shared by every test of the assembly: one published run written by the real job
 /// (<see cref="RunId"/>) and the same outputs without a manifest (<see cref="UnpublishedRunId"/>).
 /// </summary>
 public sealed class PublishedRunFixture : IAsyncLifetime
@@ -17,8 +17,8 @@ public sealed class PublishedRunFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        await TestRunWriter.WriteAsync(Root, RunId, publish: true);
-        await TestRunWriter.WriteAsync(Root, UnpublishedRunId, publish: false);
+        await TestRuns.WriteAsync(Root, RunId);
+        await TestRuns.WriteAsync(Root, UnpublishedRunId, publish: false);
         _expected = await ExpectedRun.ReadAsync(Path.Combine(Root, "runs", RunId));
     }
 

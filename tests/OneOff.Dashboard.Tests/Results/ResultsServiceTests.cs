@@ -142,7 +142,7 @@ public sealed class ResultsServiceTests(PublishedRunFixture run) : IDisposable
     public async Task GetTrainingDataAsync_ResultAboveOneMebibyte_IsCachedAndCountedInTheMemoryBudget()
     {
         var root = NewRoot();
-        await TestRunWriter.WriteAsync(root, "big-run", publish: true, trainSize: 100_000);
+        await TestRuns.WriteAsync(root, "big-run", trainSize: 100_000, hidden: [1]);
         var (results, engine) = Create(root);
 
         var first = await results.GetTrainingDataAsync("big-run", cancellationToken: Token);
@@ -159,7 +159,7 @@ public sealed class ResultsServiceTests(PublishedRunFixture run) : IDisposable
     public async Task GetTrainingDataAsync_ResultAboveTheMemoryBudget_IsServedButNotKept()
     {
         var root = NewRoot();
-        await TestRunWriter.WriteAsync(root, "big-run", publish: true, trainSize: 100_000);
+        await TestRuns.WriteAsync(root, "big-run", trainSize: 100_000, hidden: [1]);
         var engine = new CountingQueryEngine(new DuckDbQueryEngine(new LocalObjectStore(root)));
         var results = Provider(root, engine, new Dictionary<string, string?> { ["OneOff:Results:MemoryBudgetBytes"] = "1048576" })
             .GetRequiredService<ResultsService>();
