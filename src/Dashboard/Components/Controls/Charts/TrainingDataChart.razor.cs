@@ -1,0 +1,122 @@
+using Microsoft.AspNetCore.Components;
+using OneOff.Aws.Query;
+using Plotly.Blazor;
+using Plotly.Blazor.LayoutLib;
+using Plotly.Blazor.Traces;
+using Plotly.Blazor.Traces.ScatterGlLib;
+
+namespace OneOff.Dashboard.Components.Controls.Charts;
+
+public sealed partial class TrainingDataChart
+{
+    private ChartFigure _figure = new([], new Layout());
+    private (PointSet, TrueBoundary?, string?) _built;
+
+    /// <summary>The points to draw (all of them, with scattergl).</summary>
+    [Parameter, EditorRequired]
+    public required PointSet Points { get; set; }
+
+    /// <summary>The true boundary to draw over both panels (none when null).</summary>
+    [Parameter]
+    public TrueBoundary? Boundary { get; set; }
+
+    /// <summary>The chart title (default "Training data").</summary>
+    [Parameter]
+    public string? Title { get; set; }
+
+    [Parameter]
+    public string? Id { get; set; }
+
+    protected override void OnParametersSet()
+    {
+        var inputs = (Points, Boundary, Title);
+        if (!_built.Equals(inputs))
+        {
+            _figure = Build(Points, Boundary, Title ?? $"Training data ({Points.Count:N0} points)");
+            _built = inputs;
+        }
+    }
+
+    internal static ChartFigure Build(PointSet points, TrueBoundary? boundary, string title)
+    {
+        var data = new List<ITrace>();
+        foreach (var (panel, xAxis, yAxis) in new[] { (0, "x", "y"), (1, "x2", "y2") })
+        {
+            foreach (var pointClass in PointClasses.All)
+            {
+                var (x, y) = panel == 0 ? Select(points.X0, points.Y0, points.Classes, pointClass) : Select(points.X, points.Y, points.Classes, pointClass);
+                data.Add(new ScatterGl
+                {
+                    Name = PointClasses.Label(pointClass),
+                    LegendGroup = PointClasses.Label(pointClass),
+                    ShowLegend = panel == 0,
+                    Mode = ModeFlag.Markers,
+                    X = x,
+                    Y = y,
+                    XAxis = xAxis,
+                    YAxis = yAxis,
+                    Marker = new Marker { Color = ChartPalette.Of(pointClass), Size = 4, Opacity = 0.7m },
+                    HoverTemplate = $"{PointClasses.Label(pointClass)} (%{{x:.2f}}, %{{y:.2f}})<extra></extra>",
+                });
+            }
+
+            if (boundary is not null)
+            {
+                data.Add(ChartLayouts.Boundary(boundary, 10.1, xAxis, yAxis, showLegend: panel == 0, width: 1.5m));
+            }
+        }
+
+        var layout = ChartLayouts.Base(title, 520);
+        var left = ChartLayouts.XAxis("x0 (noiseless)");
+        left.Domain = [0, 0.47];
+        left.Anchor = "y";
+        var right = ChartLayouts.XAxis("x (jittered)");
+        right.Domain = [0.53, 1];
+        right.Anchor = "y2";
+        right.Matches = "x";
+        var leftY = ChartLayouts.YAxis("y0");
+        leftY.ScaleAnchor = "x";
+        leftY.Anchor = "x";
+        var rightY = ChartLayouts.YAxis("y");
+        rightY.Anchor = "x2";
+        rightY.Matches = "y";
+        layout.XAxis = [left, right];
+        layout.YAxis = [leftY, rightY];
+        layout.Legend[0].ItemSizing = Plotly.Blazor.LayoutLib.LegendLib.ItemSizingEnum.Constant;
+        layout.Annotations =
+        [
+            PanelTitle("noiseless (x0, y0)", "x domain"),
+            PanelTitle("jittered (x, y): what the models train on", "x2 domain"),
+        ];
+        return new ChartFigure(data, layout);
+    }
+
+    private static Annotation PanelTitle(string text, string xRef) => new()
+    {
+        Text = text,
+        XRef = xRef,
+        YRef = "paper",
+        X = 0.5,
+        Y = 1.0,
+        YAnchor = Plotly.Blazor.LayoutLib.AnnotationLib.YAnchorEnum.Bottom,
+        ShowArrow = false,
+        Font = new() { Size = 13, Color = "#555" },
+    };
+
+    private static (IList<object> X, IList<object> Y) Select(float[] xs, float[] ys, byte[] classes, PointClass pointClass)
+    {
+        var code = (byte)pointClass;
+        var x = new List<object>();
+        var y = new List<object>();
+        for (var i = 0; i < classes.Length; i++)
+        {
+            if (classes[i] == code)
+            {
+                x.Add(xs[i]);
+                y.Add(ys[i]);
+            }
+        }
+
+        return (x, y);
+    }
+}
