@@ -29,8 +29,6 @@ public abstract class ChartTestContext : BunitContext
     /// <summary>The layout of the last <paramref name="method"/> call.</summary>
     protected JsonElement Layout(string method = "newPlot") => Argument(method, 2);
 
-    protected static string[] Strings(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetString() ?? "")];
-
     protected static double?[] Numbers(JsonElement array) =>
         [.. array.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Null ? (double?)null : e.GetDouble())];
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Bunit;
 using OneOff.Aws.Query;
 using OneOff.Dashboard.Components.Controls.Charts;
@@ -77,6 +76,4 @@ public sealed class TrainingDataChartTests : ChartTestContext
 
         Assert.Empty(Module.Invocations["react"]);
     }
-
-    private static void Dump(JsonElement element) => Console.WriteLine(element.ToString());
 }
