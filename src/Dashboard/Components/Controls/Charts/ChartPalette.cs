@@ -54,7 +54,8 @@ public static class ChartPalette
     /// <summary>A colour along viridis for item <paramref name="index"/> of <paramref name="count"/> (small sizes dark, large bright).</summary>
     public static string Sequential(int index, int count)
     {
-        string[] stops = ["#440154", "#482878", "#3e4989", "#31688e", "#26828e", "#1f9e89", "#35b779", "#6ece58", "#b5de2b", "#fde725"];
+        // Viridis without its palest yellow, which is hard to see on white.
+        string[] stops = ["#440154", "#482878", "#3e4989", "#31688e", "#26828e", "#1f9e89", "#35b779", "#6ece58", "#a8db34", "#d0e11c"];
         var t = count <= 1 ? 0 : (double)index / (count - 1);
         return stops[(int)Math.Round(t * (stops.Length - 1))];
     }

@@ -101,6 +101,10 @@ public sealed partial class DecisionSurfaceChart
         layout.XAxis = [x];
         layout.YAxis = [y];
         layout.Margin.T = 90;
+        layout.Legend[0].Orientation = Plotly.Blazor.LayoutLib.LegendLib.OrientationEnum.V;
+        layout.Legend[0].X = 1.02m;
+        layout.Legend[0].Y = 1m;
+        layout.Legend[0].YAnchor = Plotly.Blazor.LayoutLib.LegendLib.YAnchorEnum.Top;
         return new ChartFigure(data, layout);
     }
 }

@@ -42,13 +42,15 @@ public sealed partial class TrainingDataChart
         var data = new List<ITrace>();
         foreach (var (panel, xAxis, yAxis) in new[] { (0, "x", "y"), (1, "x2", "y2") })
         {
-            foreach (var pointClass in PointClasses.All)
+            // Background first, so that the X and the O are drawn over it; the legend still lists X, O, B.
+            foreach (var pointClass in new[] { PointClass.B, PointClass.X, PointClass.O })
             {
                 var (x, y) = panel == 0 ? Select(points.X0, points.Y0, points.Classes, pointClass) : Select(points.X, points.Y, points.Classes, pointClass);
                 data.Add(new ScatterGl
                 {
                     Name = PointClasses.Label(pointClass),
                     LegendGroup = PointClasses.Label(pointClass),
+                    LegendRank = (int)pointClass + 1,
                     ShowLegend = panel == 0,
                     Mode = ModeFlag.Markers,
                     X = x,
@@ -66,8 +68,11 @@ public sealed partial class TrainingDataChart
             }
         }
 
-        var layout = ChartLayouts.Base(title, 520);
+        var extent = Extent(points);
+        var layout = ChartLayouts.Base(title, 540);
         var left = ChartLayouts.XAxis("x0 (noiseless)");
+        left.Range = [-extent, extent];
+        left.Constrain = Plotly.Blazor.LayoutLib.XAxisLib.ConstrainEnum.Domain;
         left.Domain = [0, 0.47];
         left.Anchor = "y";
         var right = ChartLayouts.XAxis("x (jittered)");
@@ -75,6 +80,7 @@ public sealed partial class TrainingDataChart
         right.Anchor = "y2";
         right.Matches = "x";
         var leftY = ChartLayouts.YAxis("y0");
+        leftY.Range = [-extent, extent];
         leftY.ScaleAnchor = "x";
         leftY.Anchor = "x";
         var rightY = ChartLayouts.YAxis("y");
@@ -83,12 +89,30 @@ public sealed partial class TrainingDataChart
         layout.XAxis = [left, right];
         layout.YAxis = [leftY, rightY];
         layout.Legend[0].ItemSizing = Plotly.Blazor.LayoutLib.LegendLib.ItemSizingEnum.Constant;
+        layout.Legend[0].X = 1m;
+        layout.Legend[0].XAnchor = Plotly.Blazor.LayoutLib.LegendLib.XAnchorEnum.Right;
+        layout.Legend[0].Y = 1.06m;
         layout.Annotations =
         [
             PanelTitle("noiseless (x0, y0)", "x domain"),
             PanelTitle("jittered (x, y): what the models train on", "x2 domain"),
         ];
         return new ChartFigure(data, layout);
+    }
+
+    /// <summary>Half the side of a square that holds every point (at least the grid's ±5), rounded up to a half unit.</summary>
+    private static double Extent(PointSet points)
+    {
+        var max = 5f;
+        foreach (var column in new[] { points.X0, points.Y0, points.X, points.Y })
+        {
+            foreach (var v in column)
+            {
+                max = Math.Max(max, Math.Abs(v));
+            }
+        }
+
+        return Math.Ceiling(max * 2) / 2;
     }
 
     private static Annotation PanelTitle(string text, string xRef) => new()
