@@ -22,11 +22,12 @@ public sealed class TrainingDataChartTests : ChartTestContext
         Assert.Equal(1, Calls("newPlot"));
         Assert.Equal(6, traces.Length);
         Assert.All(traces, t => Assert.Equal("scattergl", t.GetProperty("type").GetString()));
-        Assert.Equal(["X", "O", "B", "X", "O", "B"], traces.Select(t => t.GetProperty("name").GetString()));
+        Assert.Equal(["B", "X", "O", "B", "X", "O"], traces.Select(t => t.GetProperty("name").GetString()));
+        Assert.Equal([3, 1, 2], traces[..3].Select(t => t.GetProperty("legendrank").GetInt32()));
         Assert.Equal(["x", "x", "x", "x2", "x2", "x2"], traces.Select(t => t.GetProperty("xaxis").GetString()));
-        Assert.Equal([ChartPalette.X, ChartPalette.O, ChartPalette.B], traces[..3].Select(t => t.GetProperty("marker").GetProperty("color").GetString()));
-        Assert.Equal([1.0, 2.0, 5.0, 3.0, 4.0], traces[..3].SelectMany(t => Numbers(t.GetProperty("x"))));
-        Assert.Equal([-1.1, -2.1, -5.1, -3.1, -4.1], traces[3..].SelectMany(t => Numbers(t.GetProperty("y"))).Select(v => Math.Round(v ?? 0, 4)));
+        Assert.Equal([ChartPalette.B, ChartPalette.X, ChartPalette.O], traces[..3].Select(t => t.GetProperty("marker").GetProperty("color").GetString()));
+        Assert.Equal([3.0, 4.0, 1.0, 2.0, 5.0], traces[..3].SelectMany(t => Numbers(t.GetProperty("x"))));
+        Assert.Equal([-3.1, -4.1, -1.1, -2.1, -5.1], traces[3..].SelectMany(t => Numbers(t.GetProperty("y"))).Select(v => Math.Round(v ?? 0, 4)));
         Assert.Equal([true, true, true, false, false, false], traces.Select(t => t.GetProperty("showlegend").GetBoolean()));
     }
 
@@ -63,7 +64,7 @@ public sealed class TrainingDataChartTests : ChartTestContext
 
         Assert.Equal(1, Calls("newPlot"));
         Assert.Equal(1, Calls("react"));
-        Assert.Equal([0, 5, 0], Traces("react")[..3].Select(t => t.GetProperty("x").GetArrayLength()));
+        Assert.Equal([0, 0, 5], Traces("react")[..3].Select(t => t.GetProperty("x").GetArrayLength()));
     }
 
     [Fact]
