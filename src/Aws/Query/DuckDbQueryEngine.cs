@@ -10,11 +10,12 @@ namespace OneOff.Aws.Query;
 
 /// <summary>
 /// The embedded <see cref="IQueryEngine"/>: DuckDB over the Parquet files of a <see cref="LocalObjectStore"/>.
-/// Each operation opens its own short-lived in-memory DuckDB connection, creates temporary views for the logical
+/// The engine keeps one empty in-memory DuckDB database open (opening a database costs about 10 ms; a connection
+/// to an open one, microseconds). Each operation opens its own short-lived connection to it, creates temporary views for the logical
 /// tables its query reads — <c>read_parquet('{root}/runs/{runId}/…')</c> with a constant <c>run_id</c> column,
 /// and the <c>n_hidden</c> Hive partition as an INTEGER — and runs the catalog's SQL with positional parameters.
 /// </summary>
-public sealed class DuckDbQueryEngine : IQueryEngine
+public sealed class DuckDbQueryEngine : IQueryEngine, IDisposable
 {
     private static readonly Dictionary<string, (string Folder, bool Partitioned)> s_tables = new(StringComparer.Ordinal)
     {
@@ -27,6 +28,9 @@ public sealed class DuckDbQueryEngine : IQueryEngine
 
     private readonly LocalObjectStore _store;
     private readonly ILogger<DuckDbQueryEngine> _logger;
+    private readonly Lock _lock = new();
+    private DuckDBConnection? _database;
+    private bool _disposed;
 
     /// <summary>Creates an engine over the runs under <paramref name="store"/>'s root.</summary>
     /// <exception cref="ArgumentException">The root path contains a glob character (<c>* ? [ ]</c>) DuckDB would expand.</exception>
@@ -105,11 +109,36 @@ public sealed class DuckDbQueryEngine : IQueryEngine
             ? sampleFraction
             : throw new ArgumentOutOfRangeException(nameof(sampleFraction), sampleFraction, "The sample fraction must be above 0 and at most 1 (1 keeps every point).");
 
-    private static DuckDBConnection Open()
+    /// <summary>Closes the engine's in-memory database; operations still running keep their own connections.</summary>
+    public void Dispose()
     {
-        var connection = new DuckDBConnection("Data Source=:memory:");
-        connection.Open();
-        return connection;
+        lock (_lock)
+        {
+            _disposed = true;
+            _database?.Dispose();
+            _database = null;
+        }
+    }
+
+    private DuckDBConnection Open()
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_database is null)
+            {
+                _database = new DuckDBConnection("Data Source=:memory:");
+                _database.Open();
+            }
+
+            var connection = _database.Duplicate();
+            if (connection.State != System.Data.ConnectionState.Open)
+            {
+                connection.Open();
+            }
+
+            return connection;
+        }
     }
 
     private async Task<T> RunAsync<T>(

@@ -8,7 +8,7 @@ namespace OneOff.Aws.Tests.Query;
 /// <summary>The <see cref="IQueryEngine"/> contract on DuckDB over the fixture's local run folder, plus DuckDB's own cases.</summary>
 public sealed class DuckDbQueryEngineTests(PublishedRunFixture run) : QueryEngineContractTests(run)
 {
-    protected override IQueryEngine CreateEngine() => new DuckDbQueryEngine(new LocalObjectStore(Run.Root));
+    protected override IQueryEngine NewEngine() => new DuckDbQueryEngine(new LocalObjectStore(Run.Root));
 
     [Fact]
     public async Task GetMetricsAsync_RootWithAQuoteInItsPath_ReadsTheRun()
@@ -17,7 +17,7 @@ public sealed class DuckDbQueryEngineTests(PublishedRunFixture run) : QueryEngin
         try
         {
             Run.CopyRunTo(root, PublishedRunFixture.RunId);
-            var engine = new DuckDbQueryEngine(new LocalObjectStore(root));
+            using var engine = new DuckDbQueryEngine(new LocalObjectStore(root));
 
             var metrics = await engine.GetMetricsAsync(PublishedRunFixture.RunId, TestContext.Current.CancellationToken);
 
@@ -27,6 +27,27 @@ public sealed class DuckDbQueryEngineTests(PublishedRunFixture run) : QueryEngin
         {
             Directory.Delete(root, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task GetMetricsAsync_DisposedEngine_ThrowsObjectDisposed()
+    {
+        var engine = new DuckDbQueryEngine(new LocalObjectStore(Run.Root));
+        engine.Dispose();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => engine.GetMetricsAsync(PublishedRunFixture.RunId, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Queries_ManyConcurrentOperations_EachGetTheirOwnConnection()
+    {
+        var engine = CreateEngine();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 24).Select(i => i % 2 == 0
+            ? engine.GetMetricsAsync(PublishedRunFixture.RunId, TestContext.Current.CancellationToken).ContinueWith(t => t.Result.Models.Count, TaskScheduler.Default)
+            : engine.GetLossCurvesAsync(PublishedRunFixture.RunId, TestContext.Current.CancellationToken).ContinueWith(t => t.Result.Curves.Count, TaskScheduler.Default)));
+
+        Assert.All(results, count => Assert.Equal(Run.Expected.HiddenSizes.Length, count));
     }
 
     [Theory]

@@ -6,8 +6,10 @@ namespace OneOff.Aws.Tests.Query;
 /// What every <see cref="IQueryEngine"/> must do, checked on a real run folder against the values read straight
 /// from its Parquet files and manifest. An engine's test class derives from this and says how to build the engine.
 /// </summary>
-public abstract class QueryEngineContractTests(PublishedRunFixture run)
+public abstract class QueryEngineContractTests(PublishedRunFixture run) : IDisposable
 {
+    private readonly List<IQueryEngine> _engines = [];
+
     private const float Tolerance = 1e-6f;
 
     public static TheoryData<string> QueryNames => [.. QueryCatalog.All.Select(q => q.Name)];
@@ -16,8 +18,26 @@ public abstract class QueryEngineContractTests(PublishedRunFixture run)
 
     private ExpectedRun Expected => Run.Expected;
 
-    /// <summary>The engine under test, reading the runs under <see cref="PublishedRunFixture.Root"/>.</summary>
-    protected abstract IQueryEngine CreateEngine();
+    /// <summary>A new engine under test, reading the runs under <see cref="PublishedRunFixture.Root"/>.</summary>
+    protected abstract IQueryEngine NewEngine();
+
+    public void Dispose()
+    {
+        foreach (var engine in _engines.OfType<IDisposable>())
+        {
+            engine.Dispose();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>The engine under test (disposed with the test).</summary>
+    protected IQueryEngine CreateEngine()
+    {
+        var engine = NewEngine();
+        _engines.Add(engine);
+        return engine;
+    }
 
     [Fact]
     public async Task GetTrainingDataAsync_PublishedRun_ReturnsEveryPointInIdOrder()
