@@ -30,42 +30,14 @@ public sealed class LocalObjectStore : IObjectStore
     }
 
     /// <inheritdoc />
-    public async Task PutAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
-    {
-        var path = PrepareWrite(key, out var temp);
-        try
-        {
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
-            {
-                await file.WriteAsync(content, cancellationToken).ConfigureAwait(false);
-            }
-
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
-    }
+    public Task PutAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
+        WriteAtomicallyAsync(key, (file, ct) => file.WriteAsync(content, ct).AsTask(), cancellationToken);
 
     /// <inheritdoc />
-    public async Task PutAsync(string key, Stream content, CancellationToken cancellationToken = default)
+    public Task PutAsync(string key, Stream content, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
-        var path = PrepareWrite(key, out var temp);
-        try
-        {
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
-            {
-                await content.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
-            }
-
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
+        return WriteAtomicallyAsync(key, content.CopyToAsync, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -114,6 +86,24 @@ public sealed class LocalObjectStore : IObjectStore
 
         RemoveEmptyFolders(StartFolder(prefix));
         return Task.FromResult(deleted);
+    }
+
+    private async Task WriteAtomicallyAsync(string key, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
+    {
+        var path = PrepareWrite(key, out var temp);
+        try
+        {
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+            {
+                await write(file, cancellationToken).ConfigureAwait(false);
+            }
+
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
     }
 
     private string PrepareWrite(string key, out string temp)

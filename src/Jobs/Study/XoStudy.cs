@@ -45,12 +45,7 @@ public sealed class XoStudy(IObjectStore store, TimeProvider time, IStudyProgres
     {
         ArgumentNullException.ThrowIfNull(p);
         var started = time.GetTimestamp();
-        progress.Started(p);
-        progress.Phase("generating data");
-        var train = XoGenerator.Train(p);
-        var test = XoGenerator.Test(p);
-        var generateSeconds = time.GetElapsedTime(started).TotalSeconds;
-
+        var (train, test, generateSeconds) = Generate(p);
         var writeTicks = 0L;
         var writing = Task.Run(async () =>
         {
@@ -86,12 +81,7 @@ public sealed class XoStudy(IObjectStore store, TimeProvider time, IStudyProgres
     public async Task GenerateAsync(RunParameters p, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(p);
-        var started = time.GetTimestamp();
-        progress.Started(p);
-        progress.Phase("generating data");
-        var train = XoGenerator.Train(p);
-        var test = XoGenerator.Test(p);
-        var generateSeconds = time.GetElapsedTime(started).TotalSeconds;
+        var (train, test, generateSeconds) = Generate(p);
         await WriteDataAsync(p, train, test, cancellationToken).ConfigureAwait(false);
         await store.PutAsync(RunKeys.Parameters(p.RunId), new RunSetup(ManifestParameters.From(p), generateSeconds).ToJson(), cancellationToken).ConfigureAwait(false);
     }
@@ -155,6 +145,16 @@ public sealed class XoStudy(IObjectStore store, TimeProvider time, IStudyProgres
         await store.PutAsync(RunKeys.Manifest(p.RunId), manifest.ToJson(), cancellationToken).ConfigureAwait(false);
         progress.Published(manifest);
         return manifest;
+    }
+
+    private (XoDataset Train, XoDataset Test, double Seconds) Generate(RunParameters p)
+    {
+        var started = time.GetTimestamp();
+        progress.Started(p);
+        progress.Phase("generating data");
+        var train = XoGenerator.Train(p);
+        var test = XoGenerator.Test(p);
+        return (train, test, time.GetElapsedTime(started).TotalSeconds);
     }
 
     private ModelResult Fit(RunParameters p, int n, XoDataset train, XoDataset test, CancellationToken cancellationToken)

@@ -250,7 +250,7 @@ internal sealed class MlpObjective<T, TMath> : IObjective
                 g1 = TMath.Fma(d1, act, g1);
                 g2 = TMath.Fma(d2, act, g2);
                 var back = TMath.Fma(v0, d0, TMath.Fma(v1, d1, v2 * d2));
-                var e = back * TMath.Fma(-act, act, act);
+                var e = back * TMath.OneMinusTimes(act);
                 gx = TMath.Fma(e, Unsafe.Add(ref xs, j), gx);
                 gy = TMath.Fma(e, Unsafe.Add(ref ys, j), gy);
                 gb += e;

@@ -1,0 +1,27 @@
+# The OneOff dashboard image (local mode by default; set OneOff__Mode=Aws and the OneOff__Aws__* keys for EMR/Athena).
+# Build from the repository root:  docker build -t oneoff .
+# Run:  docker run -p 8080:8080 -v oneoff-data:/data -e OneOff__Admin__Password=... oneoff
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+# Restore first, from the project files only, so that source edits keep the restore layer cached.
+COPY global.json Directory.Build.props Directory.Packages.props BannedSymbols.txt .editorconfig OneOff.sln ./
+COPY src/Aws/OneOff.Aws.csproj src/Aws/
+COPY src/Jobs/OneOff.Jobs.csproj src/Jobs/BannedSymbols.Jobs.txt src/Jobs/
+COPY src/Dashboard/OneOff.Dashboard.csproj src/Dashboard/
+RUN dotnet restore src/Dashboard/OneOff.Dashboard.csproj
+COPY appsettings.json ./
+COPY src/ src/
+RUN dotnet publish src/Dashboard/OneOff.Dashboard.csproj -c Release --no-restore -o /app
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS final
+WORKDIR /app
+COPY --from=build /app ./
+# Run records, users, data-protection keys and local runs live in one volume.
+ENV OneOff__DataRoot=/data \
+    ASPNETCORE_URLS=http://+:8080 \
+    DOTNET_NOLOGO=1
+RUN mkdir -p /data && chown "$APP_UID" /data
+VOLUME /data
+USER $APP_UID
+EXPOSE 8080
+ENTRYPOINT ["dotnet", "OneOff.Dashboard.dll"]

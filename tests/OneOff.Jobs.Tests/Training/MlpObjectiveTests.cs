@@ -1,0 +1,134 @@
+using OneOff.Jobs.Data;
+using OneOff.Jobs.Parameters;
+using OneOff.Jobs.Training;
+
+namespace OneOff.Jobs.Tests.Training;
+
+public sealed class MlpObjectiveTests
+{
+    private static readonly XoDataset s_data = XoGenerator.Generate(new RunParameters(), 300, stream: 9);
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(17)]
+    [InlineData(70)]
+    public void Evaluate_Double_GradientMatchesCentralDifferences(int hidden)
+    {
+        var objective = new MlpObjective<double, DoubleMath>(s_data.X, s_data.Y, s_data.Classes, hidden);
+
+        var (worst, scale) = CompareWithFiniteDifferences(objective, hidden, step: 1e-5);
+
+        Assert.True(worst <= 1e-7 * Math.Max(1, scale), $"largest |analytic - numeric| = {worst:E3} (gradient scale {scale:E3})");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(17)]
+    [InlineData(70)]
+    public void Evaluate_Single_GradientMatchesCentralDifferences(int hidden)
+    {
+        var objective = new MlpObjective<float, SingleMath>(s_data.X, s_data.Y, s_data.Classes, hidden);
+
+        // float32 loss values carry ~1e-7 relative noise, so the step is larger and the tolerance looser.
+        var (worst, scale) = CompareWithFiniteDifferences(objective, hidden, step: 2e-3);
+
+        Assert.True(worst <= 2e-3 * Math.Max(0.1, scale), $"largest |analytic - numeric| = {worst:E3} (gradient scale {scale:E3})");
+    }
+
+    [Theory]
+    [InlineData(5)]
+    [InlineData(200)]
+    public void Evaluate_SingleAndDouble_AgreeOnLossAndGradient(int hidden)
+    {
+        var layout = new MlpLayout(hidden);
+        var theta = layout.Initialise(7);
+        var g32 = new double[layout.Dimension];
+        var g64 = new double[layout.Dimension];
+
+        var f32 = new MlpObjective<float, SingleMath>(s_data.X, s_data.Y, s_data.Classes, hidden).Evaluate(theta, g32);
+        var f64 = new MlpObjective<double, DoubleMath>(s_data.X, s_data.Y, s_data.Classes, hidden).Evaluate(theta, g64);
+
+        Assert.Equal(f64, f32, 1e-5);
+        for (var i = 0; i < g64.Length; i++)
+        {
+            Assert.True(Math.Abs(g32[i] - g64[i]) <= 1e-5, $"component {i}: float32 {g32[i]:E4} vs float64 {g64[i]:E4}");
+        }
+    }
+
+    [Fact]
+    public void Evaluate_MatchesAPlainScalarImplementation()
+    {
+        const int hidden = 4;
+        var layout = new MlpLayout(hidden);
+        var theta = layout.Initialise(3);
+        var gradient = new double[layout.Dimension];
+
+        var loss = new MlpObjective<double, DoubleMath>(s_data.X, s_data.Y, s_data.Classes, hidden).Evaluate(theta, gradient);
+
+        var expected = 0.0;
+        for (var i = 0; i < s_data.Count; i++)
+        {
+            var logits = new double[3];
+            for (var k = 0; k < 3; k++)
+            {
+                logits[k] = theta[layout.B2(k)];
+                for (var h = 0; h < hidden; h++)
+                {
+                    var z = theta[layout.W1(h, 0)] * s_data.X[i] + theta[layout.W1(h, 1)] * s_data.Y[i] + theta[layout.B1(h)];
+                    logits[k] += theta[layout.W2(k, h)] / (1 + Math.Exp(-z));
+                }
+            }
+
+            var max = logits.Max();
+            var sum = logits.Sum(o => Math.Exp(o - max));
+            expected += Math.Log(sum) + max - logits[(int)s_data.Classes[i]];
+        }
+
+        Assert.Equal(expected / s_data.Count, loss, 1e-12);
+    }
+
+    [Fact]
+    public void Predict_ProbabilitiesSumToOne()
+    {
+        var layout = new MlpLayout(9);
+        var theta = layout.Initialise(5);
+        var objective = new MlpObjective<float, SingleMath>(s_data.X, s_data.Y, s_data.Classes, 9);
+        var n = s_data.Count;
+        double[] px = new double[n], po = new double[n], pb = new double[n];
+
+        objective.Predict(theta, s_data.X, s_data.Y, px, po, pb);
+
+        for (var i = 0; i < n; i++)
+        {
+            Assert.InRange(px[i], 0, 1);
+            Assert.Equal(1.0, px[i] + po[i] + pb[i], 1e-5);
+        }
+    }
+
+    private static (double Worst, double Scale) CompareWithFiniteDifferences(IObjective objective, int hidden, double step)
+    {
+        var layout = new MlpLayout(hidden);
+        var theta = layout.Initialise(11);
+        var gradient = new double[layout.Dimension];
+        objective.Evaluate(theta, gradient);
+        var scratch = new double[layout.Dimension];
+        var worst = 0.0;
+
+        // Every component for small models, an even spread of 60 for larger ones.
+        var stride = Math.Max(1, layout.Dimension / 60);
+        for (var i = 0; i < layout.Dimension; i += stride)
+        {
+            var saved = theta[i];
+            theta[i] = saved + step;
+            var up = objective.Evaluate(theta, scratch);
+            theta[i] = saved - step;
+            var down = objective.Evaluate(theta, scratch);
+            theta[i] = saved;
+            worst = Math.Max(worst, Math.Abs(gradient[i] - (up - down) / (2 * step)));
+        }
+
+        return (worst, gradient.Max(Math.Abs));
+    }
+}
