@@ -8,26 +8,16 @@ using SymbolEnum = Plotly.Blazor.Traces.ScatterLib.MarkerLib.SymbolEnum;
 
 namespace OneOff.Dashboard.Components.Controls.Charts;
 
-public sealed partial class AccuracyChart
+public sealed partial class AccuracyChart : ChartComponent
 {
-    private ChartFigure _figure = new([], new Layout());
-    private RunMetrics? _built;
 
     /// <summary>Every model's metrics; the best size is <see cref="RunMetrics.BestNHidden"/>.</summary>
     [Parameter, EditorRequired]
     public required RunMetrics Metrics { get; set; }
 
-    [Parameter]
-    public string? Id { get; set; }
+    protected override object Inputs => Metrics;
 
-    protected override void OnParametersSet()
-    {
-        if (!ReferenceEquals(_built, Metrics))
-        {
-            _figure = Build(Metrics);
-            _built = Metrics;
-        }
-    }
+    protected override ChartFigure Build() => Build(Metrics);
 
     internal static ChartFigure Build(RunMetrics metrics)
     {

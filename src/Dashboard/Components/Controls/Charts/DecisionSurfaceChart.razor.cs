@@ -6,13 +6,10 @@ using Plotly.Blazor.Traces;
 
 namespace OneOff.Dashboard.Components.Controls.Charts;
 
-public sealed partial class DecisionSurfaceChart
+public sealed partial class DecisionSurfaceChart : ChartComponent
 {
     /// <summary>Half the side of the plotted square: the grid's cell centres reach ±5, its cells ±5.05.</summary>
     internal const double Half = 5.05;
-
-    private ChartFigure _figure = new([], new Layout());
-    private (DecisionSurface, ModelMetrics?, TrueBoundary?) _built;
 
     /// <summary>The surface to draw.</summary>
     [Parameter, EditorRequired]
@@ -26,18 +23,9 @@ public sealed partial class DecisionSurfaceChart
     [Parameter]
     public TrueBoundary? Boundary { get; set; }
 
-    [Parameter]
-    public string? Id { get; set; }
+    protected override object Inputs => (Surface, Metrics, Boundary);
 
-    protected override void OnParametersSet()
-    {
-        var inputs = (Surface, Metrics, Boundary);
-        if (!_built.Equals(inputs))
-        {
-            _figure = Build(Surface, Metrics, Boundary ?? TrueBoundary.Default);
-            _built = inputs;
-        }
-    }
+    protected override ChartFigure Build() => Build(Surface, Metrics, Boundary ?? TrueBoundary.Default);
 
     internal static ChartFigure Build(DecisionSurface surface, ModelMetrics? metrics, TrueBoundary boundary)
     {

@@ -5,13 +5,10 @@ using Plotly.Blazor.Traces;
 
 namespace OneOff.Dashboard.Components.Controls.Charts;
 
-public sealed partial class LossCurvesChart
+public sealed partial class LossCurvesChart : ChartComponent
 {
     /// <summary>Above this many points in all, the curves are drawn with WebGL.</summary>
     internal const int WebGlThreshold = 20_000;
-
-    private ChartFigure _figure = new([], new Layout());
-    private (LossCurves, int?) _built;
 
     /// <summary>Every model's loss curve.</summary>
     [Parameter, EditorRequired]
@@ -21,18 +18,9 @@ public sealed partial class LossCurvesChart
     [Parameter]
     public int? BestNHidden { get; set; }
 
-    [Parameter]
-    public string? Id { get; set; }
+    protected override object Inputs => (Curves, BestNHidden);
 
-    protected override void OnParametersSet()
-    {
-        var inputs = (Curves, BestNHidden);
-        if (!_built.Equals(inputs))
-        {
-            _figure = Build(Curves, BestNHidden);
-            _built = inputs;
-        }
-    }
+    protected override ChartFigure Build() => Build(Curves, BestNHidden);
 
     internal static ChartFigure Build(LossCurves curves, int? best)
     {

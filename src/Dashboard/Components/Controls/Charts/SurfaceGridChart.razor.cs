@@ -7,12 +7,9 @@ using Plotly.Blazor.Traces;
 
 namespace OneOff.Dashboard.Components.Controls.Charts;
 
-public sealed partial class SurfaceGridChart
+public sealed partial class SurfaceGridChart : ChartComponent
 {
     private const double Gap = 0.035;
-
-    private ChartFigure _figure = new([], new Layout());
-    private (SurfaceSet, RunMetrics?, TrueBoundary?, int) _built;
 
     /// <summary>Every model's class map.</summary>
     [Parameter, EditorRequired]
@@ -29,18 +26,9 @@ public sealed partial class SurfaceGridChart
     [Parameter]
     public int Columns { get; set; } = 5;
 
-    [Parameter]
-    public string? Id { get; set; }
+    protected override object Inputs => (Surfaces, Metrics, Boundary, Columns);
 
-    protected override void OnParametersSet()
-    {
-        var inputs = (Surfaces, Metrics, Boundary, Columns);
-        if (!_built.Equals(inputs))
-        {
-            _figure = Build(Surfaces, Metrics, Boundary ?? TrueBoundary.Default, Columns);
-            _built = inputs;
-        }
-    }
+    protected override ChartFigure Build() => Build(Surfaces, Metrics, Boundary ?? TrueBoundary.Default, Columns);
 
     internal static ChartFigure Build(SurfaceSet set, RunMetrics? metrics, TrueBoundary boundary, int columns)
     {

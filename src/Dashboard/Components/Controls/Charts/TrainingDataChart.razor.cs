@@ -7,10 +7,8 @@ using Plotly.Blazor.Traces.ScatterGlLib;
 
 namespace OneOff.Dashboard.Components.Controls.Charts;
 
-public sealed partial class TrainingDataChart
+public sealed partial class TrainingDataChart : ChartComponent
 {
-    private ChartFigure _figure = new([], new Layout());
-    private (PointSet, TrueBoundary?, string?) _built;
 
     /// <summary>The points to draw (all of them, with scattergl).</summary>
     [Parameter, EditorRequired]
@@ -24,18 +22,9 @@ public sealed partial class TrainingDataChart
     [Parameter]
     public string? Title { get; set; }
 
-    [Parameter]
-    public string? Id { get; set; }
+    protected override object Inputs => (Points, Boundary, Title);
 
-    protected override void OnParametersSet()
-    {
-        var inputs = (Points, Boundary, Title);
-        if (!_built.Equals(inputs))
-        {
-            _figure = Build(Points, Boundary, Title ?? $"Training data ({Points.Count:N0} points)");
-            _built = inputs;
-        }
-    }
+    protected override ChartFigure Build() => Build(Points, Boundary, Title ?? $"Training data ({Points.Count:N0} points)");
 
     internal static ChartFigure Build(PointSet points, TrueBoundary? boundary, string title)
     {
