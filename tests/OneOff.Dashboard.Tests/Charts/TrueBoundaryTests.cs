@@ -48,6 +48,16 @@ public sealed class TrueBoundaryTests
         Assert.Equal(4 * 3, x.Count);
     }
 
+    [Fact]
+    public void Of_ManifestParameters_TakesTheRunsRadiusAndHalfWidth()
+    {
+        var parameters = new OneOff.Jobs.Parameters.RunParameters { Radius = 2.5, XHalfWidth = 0.75, RunId = "r" };
+
+        var boundary = TrueBoundary.Of(OneOff.Jobs.Output.ManifestParameters.From(parameters));
+
+        Assert.Equal(new TrueBoundary(2.5, 0.75), boundary);
+    }
+
     private static List<(double X, double Y)> Points((IList<object?> X, IList<object?> Y) lines) =>
         [.. lines.X.Zip(lines.Y).Where(p => p.First is not null).Select(p => ((double)p.First!, (double)p.Second!))];
 }

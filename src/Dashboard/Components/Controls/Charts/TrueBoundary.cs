@@ -1,3 +1,5 @@
+using OneOff.Jobs.Output;
+
 namespace OneOff.Dashboard.Components.Controls.Charts;
 
 /// <summary>
@@ -13,6 +15,13 @@ public sealed record TrueBoundary(double Radius = 3.5, double XHalfWidth = 0.5)
 
     /// <summary>The geometry of the original study.</summary>
     public static TrueBoundary Default { get; } = new();
+
+    /// <summary>The geometry a run was generated with (its manifest's parameters).</summary>
+    public static TrueBoundary Of(ManifestParameters parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        return new TrueBoundary(parameters.Radius, parameters.XHalfWidth);
+    }
 
     /// <summary>
     /// The boundary lines inside the square [-<paramref name="half"/>, <paramref name="half"/>]²: the four bar edges,
