@@ -14,6 +14,7 @@ namespace OneOff.Aws.Query;
 /// to an open one, microseconds). Each operation opens its own short-lived connection to it, creates temporary views for the logical
 /// tables its query reads — <c>read_parquet('{root}/runs/{runId}/…')</c> with a constant <c>run_id</c> column,
 /// and the <c>n_hidden</c> Hive partition as an INTEGER — and runs the catalog's SQL with positional parameters.
+/// A published run whose files are missing or damaged gives an <see cref="InvalidDataException"/> naming the run.
 /// </summary>
 public sealed class DuckDbQueryEngine : IQueryEngine, IDisposable
 {
@@ -152,7 +153,19 @@ public sealed class DuckDbQueryEngine : IQueryEngine, IDisposable
         }
 
         var started = Stopwatch.GetTimestamp();
-        var result = await Task.Run(() => Execute(runId, query, parameters, read, cancellationToken), cancellationToken).ConfigureAwait(false);
+        T result;
+        try
+        {
+            result = await Task.Run(() => Execute(runId, query, parameters, read, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+        catch (DuckDBException e)
+        {
+            // An interrupted query (command.Cancel) fails with a DuckDB error: report it as the cancellation it is.
+            cancellationToken.ThrowIfCancellationRequested();
+            throw new InvalidDataException(
+                $"The outputs of run '{runId}' cannot be read for the {query.Name} query (files missing or damaged under {_store.PathOf(RunPaths.RunPrefix(runId))}): {e.Message}", e);
+        }
+
         _logger.LogDebug("Query {Query} of run {RunId} took {Milliseconds:F1} ms", query.Name, runId, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return result;
     }

@@ -30,6 +30,28 @@ public sealed class DuckDbQueryEngineTests(PublishedRunFixture run) : QueryEngin
     }
 
     [Fact]
+    public async Task GetLossCurvesAsync_PublishedRunMissingItsLossFiles_ThrowsInvalidDataNamingTheRun()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "oneoff-damaged-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            Run.CopyRunTo(root, "damaged-run");
+            Directory.Delete(Path.Combine(root, "runs", "damaged-run", "loss"), recursive: true);
+            using var engine = new DuckDbQueryEngine(new LocalObjectStore(root));
+
+            var error = await Assert.ThrowsAsync<InvalidDataException>(() => engine.GetLossCurvesAsync("damaged-run", TestContext.Current.CancellationToken));
+
+            Assert.Contains("'damaged-run'", error.Message, StringComparison.Ordinal);
+            Assert.Contains("loss-curves", error.Message, StringComparison.Ordinal);
+            Assert.Equal(Run.Expected.HiddenSizes.Length, (await engine.GetMetricsAsync("damaged-run", TestContext.Current.CancellationToken)).Models.Count);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task GetMetricsAsync_DisposedEngine_ThrowsObjectDisposed()
     {
         var engine = new DuckDbQueryEngine(new LocalObjectStore(Run.Root));
