@@ -131,6 +131,19 @@ internal sealed class CompactResultSerializer :
         return new LossCurves(curves);
     }
 
+    /// <summary>The size of a result's compact form, in bytes (what HybridCache counts against the memory budget).</summary>
+    public static long SizeOf<T>(T value)
+    {
+        if (new CompactResultSerializer() is not IHybridCacheSerializer<T> serializer)
+        {
+            throw new NotSupportedException($"{typeof(T).Name} has no compact form.");
+        }
+
+        var counter = new CountingWriter();
+        serializer.Serialize(value, counter);
+        return counter.Count;
+    }
+
     private static void WriteArray<T>(IBufferWriter<byte> target, T[] values)
         where T : unmanaged
     {
@@ -139,6 +152,30 @@ internal sealed class CompactResultSerializer :
         target.Advance(sizeof(int));
         bytes.CopyTo(target.GetSpan(bytes.Length));
         target.Advance(bytes.Length);
+    }
+
+    /// <summary>Counts the bytes written to it (into one reused scratch buffer).</summary>
+    private sealed class CountingWriter : IBufferWriter<byte>
+    {
+        private byte[] _scratch = new byte[4096];
+
+        public long Count { get; private set; }
+
+        public void Advance(int count) => Count += count;
+
+        public Memory<byte> GetMemory(int sizeHint = 0) => Scratch(sizeHint);
+
+        public Span<byte> GetSpan(int sizeHint = 0) => Scratch(sizeHint);
+
+        private byte[] Scratch(int sizeHint)
+        {
+            if (_scratch.Length < sizeHint)
+            {
+                _scratch = new byte[sizeHint];
+            }
+
+            return _scratch;
+        }
     }
 
     /// <summary>Reads the length-prefixed arrays back, in the order they were written.</summary>

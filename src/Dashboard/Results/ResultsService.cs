@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.Options;
 using OneOff.Aws.Query;
 using OneOff.Aws.Storage;
 
@@ -11,9 +13,13 @@ namespace OneOff.Dashboard.Results;
 /// (<see cref="EvictRunAsync"/>), within the budget of <see cref="ResultsCacheOptions"/>; identical concurrent
 /// requests share one execution. A run without <c>_manifest.json</c> is refused with
 /// <see cref="RunNotPublishedException"/> before the engine is asked anything, and nothing is cached for it.
+/// A result larger than <see cref="ResultsCacheOptions.MaximumPayloadBytes"/> is served but not kept (HybridCache
+/// would keep it without counting it against the memory budget).
 /// </summary>
-public sealed class ResultsService(HybridCache cache, IQueryEngine engine, IObjectStore store)
+public sealed class ResultsService(HybridCache cache, IQueryEngine engine, IObjectStore store, IOptions<ResultsCacheOptions> options)
 {
+    private readonly long _maximumPayloadBytes = options.Value.MaximumPayloadBytes;
+
     private static readonly HybridCacheEntryOptions s_entryOptions = new()
     {
         // Until the run is deleted (RemoveByTagAsync) or the memory budget pushes the entry out.
@@ -69,14 +75,15 @@ public sealed class ResultsService(HybridCache cache, IQueryEngine engine, IObje
 
     private static string Invariant(IFormattable value) => value.ToString(null, CultureInfo.InvariantCulture);
 
-    private ValueTask<T> GetAsync<T>(
+    private async ValueTask<T> GetAsync<T>(
         QueryDefinition query, string runId, string? argument, Func<IQueryEngine, CancellationToken, Task<T>> ask, CancellationToken cancellationToken)
     {
         RunPaths.ValidateRunId(runId);
         var key = argument is null ? $"{query.Name}/{runId}" : $"{query.Name}/{runId}/{argument}";
-        return cache.GetOrCreateAsync(
+        var oversize = new StrongBox<bool>();
+        var value = await cache.GetOrCreateAsync(
             key,
-            (Engine: engine, Store: store, RunId: runId, Ask: ask),
+            (Engine: engine, Store: store, RunId: runId, Ask: ask, Limit: _maximumPayloadBytes, Oversize: oversize),
             static async (state, ct) =>
             {
                 // Checked here, on a miss only: a cached run is published (deleting it evicts its entries).
@@ -85,10 +92,18 @@ public sealed class ResultsService(HybridCache cache, IQueryEngine engine, IObje
                     throw new RunNotPublishedException(state.RunId);
                 }
 
-                return await state.Ask(state.Engine, ct).ConfigureAwait(false);
+                var result = await state.Ask(state.Engine, ct).ConfigureAwait(false);
+                state.Oversize.Value = CompactResultSerializer.SizeOf(result) > state.Limit;
+                return result;
             },
             s_entryOptions,
             [RunTag(runId)],
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
+        if (oversize.Value)
+        {
+            await cache.RemoveAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+
+        return value;
     }
 }

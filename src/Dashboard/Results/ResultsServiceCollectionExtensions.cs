@@ -25,8 +25,8 @@ public static class ResultsServiceCollectionExtensions
 
         services.AddOptions<ResultsCacheOptions>()
             .BindConfiguration(ResultsCacheOptions.SectionName)
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ResultsCacheOptions>, ValidateResultsCacheOptions>());
         services.AddMemoryCache();
         services.AddOptions<Microsoft.Extensions.Caching.Memory.MemoryCacheOptions>()
             .Configure<IOptions<ResultsCacheOptions>>((memory, results) =>

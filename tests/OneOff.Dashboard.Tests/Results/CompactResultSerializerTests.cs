@@ -28,6 +28,7 @@ public sealed class CompactResultSerializerTests(PublishedRunFixture run)
         Assert.Equal(points.Y, copy.Y);
         Assert.Equal(points.Classes, copy.Classes);
         Assert.Equal((points.Count * 17) + 20, size);
+        Assert.Equal(size, CompactResultSerializer.SizeOf(points));
     }
 
     [Fact]
@@ -51,8 +52,9 @@ public sealed class CompactResultSerializerTests(PublishedRunFixture run)
     {
         var set = await _engine.GetAllSurfacesAsync(PublishedRunFixture.RunId, Token);
 
-        var (copy, _) = RoundTrip<SurfaceSet>(set);
+        var (copy, size) = RoundTrip<SurfaceSet>(set);
 
+        Assert.Equal(size, CompactResultSerializer.SizeOf(set));
         Assert.Equal(set.NHidden, copy.NHidden);
         Assert.Equal(set.X, copy.X);
         Assert.Equal(set.Classes, copy.Classes);

@@ -161,7 +161,11 @@ public sealed class ResultsServiceTests(PublishedRunFixture run) : IDisposable
         var root = NewRoot();
         await TestRuns.WriteAsync(root, "big-run", trainSize: 100_000, hidden: [1]);
         var engine = new CountingQueryEngine(new DuckDbQueryEngine(new LocalObjectStore(root)));
-        var results = Provider(root, engine, new Dictionary<string, string?> { ["OneOff:Results:MemoryBudgetBytes"] = "1048576" })
+        var results = Provider(root, engine, new Dictionary<string, string?>
+            {
+                ["OneOff:Results:MaximumPayloadBytes"] = "1048576",
+                ["OneOff:Results:MemoryBudgetBytes"] = "1048576",
+            })
             .GetRequiredService<ResultsService>();
 
         var first = await results.GetTrainingDataAsync("big-run", cancellationToken: Token);
@@ -203,11 +207,11 @@ public sealed class ResultsServiceTests(PublishedRunFixture run) : IDisposable
     {
         var provider = Provider(run.Root, null, new Dictionary<string, string?>
         {
-            ["OneOff:Results:MaximumPayloadBytes"] = "2097152",
+            ["OneOff:Results:MaximumPayloadBytes"] = "1048576",
             ["OneOff:Results:MemoryBudgetBytes"] = "8388608",
         });
 
-        Assert.Equal(2097152, provider.GetRequiredService<IOptions<HybridCacheOptions>>().Value.MaximumPayloadBytes);
+        Assert.Equal(1048576, provider.GetRequiredService<IOptions<HybridCacheOptions>>().Value.MaximumPayloadBytes);
         Assert.Equal(8388608, provider.GetRequiredService<IOptions<MemoryCacheOptions>>().Value.SizeLimit);
         Assert.IsType<DuckDbQueryEngine>(provider.GetRequiredService<IQueryEngine>());
     }
@@ -219,7 +223,7 @@ public sealed class ResultsServiceTests(PublishedRunFixture run) : IDisposable
 
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<ResultsCacheOptions>>().Value);
 
-        Assert.Contains("MaximumPayloadBytes", error.Message, StringComparison.Ordinal);
+        Assert.Contains("OneOff:Results:MaximumPayloadBytes", error.Message, StringComparison.Ordinal);
     }
 
     public void Dispose()
