@@ -27,6 +27,12 @@ public sealed class ResultsService(HybridCache cache, IQueryEngine engine, IObje
         LocalCacheExpiration = TimeSpan.FromDays(365),
     };
 
+    /// <summary>Most training points the run page plots (a larger run is sampled by <c>ran_num</c>).</summary>
+    public const int MaxPlottedPoints = 50_000;
+
+    /// <summary>The sample fraction that plots at most <see cref="MaxPlottedPoints"/> of <paramref name="rows"/> points (1 for the default 15 000).</summary>
+    public static double PlotSampleFraction(long rows) => rows <= MaxPlottedPoints ? 1 : (double)MaxPlottedPoints / rows;
+
     /// <summary>The cache tag of every entry of a run.</summary>
     public static string RunTag(string runId) => "run:" + runId;
 

@@ -24,6 +24,10 @@ public sealed class RunResultsPanelTests(PublishedRunFixture run) : ChartTestCon
         Assert.Contains("(best)", panel.FindAll("option").Single(o => o.GetAttribute("value") == run.Expected.BestNHidden.ToString(System.Globalization.CultureInfo.InvariantCulture)).TextContent, StringComparison.Ordinal);
         Assert.True(panel.Find("select").HasAttribute("disabled"));
         Assert.Equal(2, panel.FindAll("tbody tr").Count);
+        var figures = panel.FindAll("[role=figure]").Select(f => f.GetAttribute("aria-label") ?? "").ToArray();
+        Assert.Equal(5, figures.Length);
+        Assert.StartsWith("Training data (300 points)", figures[0], StringComparison.Ordinal);
+        Assert.StartsWith($"Decision surface, N = {run.Expected.BestNHidden} hidden units — train accuracy", figures[1], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -52,6 +52,28 @@ public sealed class ResultsServiceTests(PublishedRunFixture run) : IDisposable
     }
 
     [Fact]
+    public async Task GetTrainingDataAsync_DifferentSampleFractions_AreCachedSeparately()
+    {
+        var (results, engine) = Create(run.Root);
+
+        var all = await results.GetTrainingDataAsync(RunId, 1, Token);
+        var half = await results.GetTrainingDataAsync(RunId, 0.5, Token);
+        await results.GetTrainingDataAsync(RunId, 0.5, Token);
+
+        Assert.Equal(2, engine.Calls);
+        Assert.InRange(half.Count, 1, all.Count - 1);
+    }
+
+    [Theory]
+    [InlineData(15_000, 1.0)]
+    [InlineData(50_000, 1.0)]
+    [InlineData(1_000_000, 0.05)]
+    public void PlotSampleFraction_Rows_PlotsAtMostFiftyThousandPoints(long rows, double expected)
+    {
+        Assert.Equal(expected, ResultsService.PlotSampleFraction(rows), 12);
+    }
+
+    [Fact]
     public async Task GetTrainingDataAsync_ConcurrentIdenticalRequests_ShareOneExecution()
     {
         var (results, engine) = Create(run.Root);
