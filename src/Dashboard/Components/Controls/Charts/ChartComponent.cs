@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Components;
-using Plotly.Blazor;
 
 namespace OneOff.Dashboard.Components.Controls.Charts;
 
@@ -16,7 +15,7 @@ public abstract class ChartComponent : ComponentBase
     public string? Id { get; set; }
 
     /// <summary>What the chart draws now.</summary>
-    protected ChartFigure Figure { get; private set; } = new([], new Layout());
+    protected ChartFigure Figure { get; private set; } = new([], new Plotly.Blazor.Layout());
 
     /// <summary>Every parameter the figure depends on, as one value with value equality (a tuple or a record).</summary>
     protected abstract object Inputs { get; }

@@ -4,7 +4,7 @@ using Plotly.Blazor;
 namespace OneOff.Dashboard.Components.Controls.Charts;
 
 /// <summary>What one Plotly chart draws: its traces and its layout. A new instance means "draw again".</summary>
-public sealed partial record ChartFigure(IList<ITrace> Data, Layout Layout)
+public sealed partial record ChartFigure(IList<ITrace> Data, Plotly.Blazor.Layout Layout)
 {
     /// <summary>The chart's title as plain text (its accessible name).</summary>
     public string Label => Whitespace().Replace(Tags().Replace((Layout.Title?.Text ?? "chart").Replace("<br>", " — ", StringComparison.Ordinal), ""), " ").Trim();

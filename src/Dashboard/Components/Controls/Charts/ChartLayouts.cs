@@ -1,4 +1,3 @@
-using Plotly.Blazor;
 using Plotly.Blazor.LayoutLib;
 using Plotly.Blazor.LayoutLib.XAxisLib;
 using Plotly.Blazor.Traces;
@@ -10,7 +9,7 @@ namespace OneOff.Dashboard.Components.Controls.Charts;
 /// <summary>The pieces every chart shares: fonts, margins, titles, axes, the boundary trace.</summary>
 internal static class ChartLayouts
 {
-    public static Layout Base(string title, int height) => new()
+    public static Plotly.Blazor.Layout Base(string title, int height) => new()
     {
         Title = new Title { Text = title, X = 0.01m, XAnchor = Plotly.Blazor.LayoutLib.TitleLib.XAnchorEnum.Left, Font = new() { Size = 16 } },
         Height = height,
