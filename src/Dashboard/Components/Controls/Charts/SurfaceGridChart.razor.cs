@@ -10,6 +10,10 @@ namespace OneOff.Dashboard.Components.Controls.Charts;
 public sealed partial class SurfaceGridChart : ChartComponent
 {
     private const double Gap = 0.035;
+    private const int TopMargin = 80;
+    private const int BottomMargin = 55;
+    private const int TitlePixels = 26;
+    private const int TickPixels = 26;
 
     /// <summary>Every model's class map.</summary>
     [Parameter, EditorRequired]
@@ -36,6 +40,10 @@ public sealed partial class SurfaceGridChart : ChartComponent
         columns = Math.Clamp(columns, 1, Math.Max(1, count));
         var rows = Math.Max(1, (count + columns - 1) / columns);
         var best = metrics?.BestNHidden;
+
+        // A row is as tall as a panel is wide on a laptop-sized chart (about 1150 px of plot), plus its title and ticks.
+        var rowPixels = Math.Clamp(1150 / columns, 200, 340) + TitlePixels + TickPixels;
+        var plotPixels = (double)rows * rowPixels;
         var x = set.X.Cast<object>().ToList();
         var y = set.Y.Cast<object>().ToList();
 
@@ -80,7 +88,7 @@ public sealed partial class SurfaceGridChart : ChartComponent
             };
             var yAxis = new YAxis
             {
-                Domain = [top - (1.0 / rows) + (Gap * 1.6), top - (Gap * 0.9)],
+                Domain = [top - (1.0 / rows) + (TickPixels / plotPixels), top - (TitlePixels / plotPixels)],
                 Anchor = "x" + suffix,
                 Range = [-DecisionSurfaceChart.Half, DecisionSurfaceChart.Half],
                 ShowTickLabels = column == 0,
@@ -122,11 +130,12 @@ public sealed partial class SurfaceGridChart : ChartComponent
             data.Add(ChartLayouts.LegendSwatch($"predicted {PointClasses.Label(pointClass)}", ChartPalette.LightOf(pointClass)));
         }
 
-        var layout = ChartLayouts.Base("Decision surfaces of every hidden-layer size", 90 + (rows * 250));
+        var layout = ChartLayouts.Base("Decision surfaces of every hidden-layer size", TopMargin + BottomMargin + (rows * rowPixels));
         layout.XAxis = xAxes;
         layout.YAxis = yAxes;
         layout.Annotations = annotations;
-        layout.Margin.T = 80;
+        layout.Margin.T = TopMargin;
+        layout.Margin.B = BottomMargin;
         return new ChartFigure(data, layout);
     }
 
