@@ -14,9 +14,9 @@ public sealed class SurfaceGridChartTests : ChartTestContext
         Assert.Equal(["x", "x2", "x3"], heatmaps.Select(t => t.GetProperty("xaxis").GetString()));
         Assert.Equal([[1.0, 1, 1], [1.0, 1, 1]], heatmaps[1].GetProperty("z").EnumerateArray().Select(row => Numbers(row)));
         var layout = Layout();
-        Assert.Equal("x", layout.GetProperty("yaxis").GetProperty("scaleanchor").GetString());
         Assert.Equal(["x", "x"], new[] { "xaxis2", "xaxis3" }.Select(a => layout.GetProperty(a).GetProperty("matches").GetString()));
-        Assert.Equal(["y", "y"], new[] { "yaxis2", "yaxis3" }.Select(a => layout.GetProperty(a).GetProperty("matches").GetString()));
+        Assert.Equal(["x", "x2", "x3"], new[] { "yaxis", "yaxis2", "yaxis3" }.Select(a => layout.GetProperty(a).GetProperty("scaleanchor").GetString()));
+        Assert.All(new[] { "yaxis", "yaxis2", "yaxis3" }, a => Assert.Equal("domain", layout.GetProperty(a).GetProperty("constrain").GetString()));
     }
 
     [Fact]

@@ -99,15 +99,14 @@ public sealed partial class SurfaceGridChart : ChartComponent
                 LineColor = xAxis.LineColor,
                 LineWidth = xAxis.LineWidth,
             };
-            if (k == 0)
+            // Square panels (each y axis keeps its own x axis's scale, shrinking the panel rather than widening
+            // the range) on shared axes: every x axis follows the first, so all show and zoom the same region.
+            yAxis.ScaleAnchor = "x" + suffix;
+            yAxis.Constrain = Plotly.Blazor.LayoutLib.YAxisLib.ConstrainEnum.Domain;
+            xAxis.Constrain = Plotly.Blazor.LayoutLib.XAxisLib.ConstrainEnum.Domain;
+            if (k > 0)
             {
-                yAxis.ScaleAnchor = "x";
-            }
-            else
-            {
-                // Shared axes: every panel shows (and zooms with) the first panel's ranges.
                 xAxis.Matches = "x";
-                yAxis.Matches = "y";
             }
 
             xAxes.Add(xAxis);
