@@ -45,7 +45,7 @@ static int Floor(RunParameters p)
     var exps = 0.0;
     foreach (var h in p.HiddenSizes)
     {
-        var counter = new CountingObjective(new MlpObjective<float, SingleMath>(train.X, train.Y, train.Classes, h));
+        var counter = new CountingObjective(MlpObjectives.Create(Precision.Single, LaneWidth.Auto, train.X, train.Y, train.Classes, h));
         var layout = new MlpLayout(h);
         var theta = layout.Initialise(p.ModelSeed);
         new Lbfgs(layout.Dimension).Minimize(counter, theta, p.MaxIter, p.Tol, null, CancellationToken.None);
@@ -107,7 +107,7 @@ static float ExpKernel(long ops)
     var step = Vector512.Create(1e-9f);
     for (long i = 0; i < ops; i += 4)
     {
-        acc += SingleMath.Exp(x0) + SingleMath.Exp(x1) + SingleMath.Exp(x2) + SingleMath.Exp(x3);
+        acc += F32x16.Exp(x0) + F32x16.Exp(x1) + F32x16.Exp(x2) + F32x16.Exp(x3);
         x0 += step;
         x1 += step;
         x2 += step;

@@ -241,7 +241,7 @@ public static class JobCli
 
             return ObjectStores.Open(root);
         }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or InvalidOperationException)
         {
             code = UsageError(console, $"--out '{root}' is not usable: {e.Message}");
             return null;

@@ -73,20 +73,16 @@ public static class ModelFit
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(test);
         ArgumentNullException.ThrowIfNull(time);
-        return precision == Precision.Single
-            ? Run<float, SingleMath>(p, hidden, train, test, time, onIteration, cancellationToken)
-            : Run<double, DoubleMath>(p, hidden, train, test, time, onIteration, cancellationToken);
+        return Run(p, hidden, train, test, time, onIteration, precision, LaneWidth.Auto, cancellationToken);
     }
 
-    private static ModelResult Run<T, TMath>(
+    internal static ModelResult Run(
         RunParameters p, int hidden, XoDataset train, XoDataset test, TimeProvider time,
-        Action<int, double>? onIteration, CancellationToken cancellationToken)
-        where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T>
-        where TMath : struct, IVectorMath<T>
+        Action<int, double>? onIteration, Precision precision, LaneWidth width, CancellationToken cancellationToken)
     {
         var layout = new MlpLayout(hidden);
         var theta = layout.Initialise(p.ModelSeed);
-        var objective = new MlpObjective<T, TMath>(train.X, train.Y, train.Classes, hidden);
+        var objective = MlpObjectives.Create(precision, width, train.X, train.Y, train.Classes, hidden);
         var losses = new double[p.MaxIter];
         var started = time.GetTimestamp();
         var result = new Lbfgs(layout.Dimension).Minimize(objective, theta, p.MaxIter, p.Tol, (i, loss) =>
@@ -116,10 +112,7 @@ public static class ModelFit
         };
     }
 
-    private static (XoClass[] Classes, double[] PX, double[] PO, double[] PB) Classify<T, TMath>(
-        MlpObjective<T, TMath> model, double[] theta, double[] x, double[] y)
-        where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T>
-        where TMath : struct, IVectorMath<T>
+    private static (XoClass[] Classes, double[] PX, double[] PO, double[] PB) Classify(IMlpObjective model, double[] theta, double[] x, double[] y)
     {
         var px = new double[x.Length];
         var po = new double[x.Length];

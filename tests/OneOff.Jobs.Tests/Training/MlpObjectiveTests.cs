@@ -9,13 +9,15 @@ public sealed class MlpObjectiveTests
     private static readonly XoDataset s_data = XoGenerator.Generate(new RunParameters(), 300, stream: 9);
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(3)]
-    [InlineData(17)]
-    [InlineData(70)]
-    public void Evaluate_Double_GradientMatchesCentralDifferences(int hidden)
+    [InlineData(1, LaneWidth.Wide)]
+    [InlineData(3, LaneWidth.Wide)]
+    [InlineData(17, LaneWidth.Wide)]
+    [InlineData(70, LaneWidth.Wide)]
+    [InlineData(3, LaneWidth.Narrow)]
+    [InlineData(70, LaneWidth.Narrow)]
+    public void Evaluate_Double_GradientMatchesCentralDifferences(int hidden, LaneWidth width)
     {
-        var objective = new MlpObjective<double, DoubleMath>(s_data.X, s_data.Y, s_data.Classes, hidden);
+        var objective = MlpObjectives.Create(Precision.Double, width, s_data.X, s_data.Y, s_data.Classes, hidden);
 
         var (worst, scale) = CompareWithFiniteDifferences(objective, hidden, step: 1e-5);
 
@@ -23,13 +25,15 @@ public sealed class MlpObjectiveTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(3)]
-    [InlineData(17)]
-    [InlineData(70)]
-    public void Evaluate_Single_GradientMatchesCentralDifferences(int hidden)
+    [InlineData(1, LaneWidth.Wide)]
+    [InlineData(3, LaneWidth.Wide)]
+    [InlineData(17, LaneWidth.Wide)]
+    [InlineData(70, LaneWidth.Wide)]
+    [InlineData(3, LaneWidth.Narrow)]
+    [InlineData(70, LaneWidth.Narrow)]
+    public void Evaluate_Single_GradientMatchesCentralDifferences(int hidden, LaneWidth width)
     {
-        var objective = new MlpObjective<float, SingleMath>(s_data.X, s_data.Y, s_data.Classes, hidden);
+        var objective = MlpObjectives.Create(Precision.Single, width, s_data.X, s_data.Y, s_data.Classes, hidden);
 
         // float32 loss values carry ~1e-7 relative noise, so the step is larger and the tolerance looser.
         var (worst, scale) = CompareWithFiniteDifferences(objective, hidden, step: 2e-3);
@@ -38,22 +42,41 @@ public sealed class MlpObjectiveTests
     }
 
     [Theory]
-    [InlineData(5)]
-    [InlineData(200)]
-    public void Evaluate_SingleAndDouble_AgreeOnLossAndGradient(int hidden)
+    [InlineData(5, LaneWidth.Wide)]
+    [InlineData(200, LaneWidth.Wide)]
+    [InlineData(5, LaneWidth.Narrow)]
+    [InlineData(200, LaneWidth.Narrow)]
+    public void Evaluate_SingleAndDouble_AgreeOnLossAndGradient(int hidden, LaneWidth width)
     {
         var layout = new MlpLayout(hidden);
         var theta = layout.Initialise(7);
         var g32 = new double[layout.Dimension];
         var g64 = new double[layout.Dimension];
 
-        var f32 = new MlpObjective<float, SingleMath>(s_data.X, s_data.Y, s_data.Classes, hidden).Evaluate(theta, g32);
-        var f64 = new MlpObjective<double, DoubleMath>(s_data.X, s_data.Y, s_data.Classes, hidden).Evaluate(theta, g64);
+        var f32 = MlpObjectives.Create(Precision.Single, width, s_data.X, s_data.Y, s_data.Classes, hidden).Evaluate(theta, g32);
+        var f64 = MlpObjectives.Create(Precision.Double, LaneWidth.Wide, s_data.X, s_data.Y, s_data.Classes, hidden).Evaluate(theta, g64);
 
         Assert.Equal(f64, f32, 1e-5);
         for (var i = 0; i < g64.Length; i++)
         {
             Assert.True(Math.Abs(g32[i] - g64[i]) <= 1e-5, $"component {i}: float32 {g32[i]:E4} vs float64 {g64[i]:E4}");
+        }
+    }
+
+    [Fact]
+    public void Predict_NarrowAndWideLanes_Agree()
+    {
+        var layout = new MlpLayout(13);
+        var theta = layout.Initialise(2);
+        var n = s_data.Count;
+        double[] wide = new double[n], narrow = new double[n], po = new double[n], pb = new double[n];
+
+        MlpObjectives.Create(Precision.Single, LaneWidth.Wide, s_data.X, s_data.Y, s_data.Classes, 13).Predict(theta, s_data.X, s_data.Y, wide, po, pb);
+        MlpObjectives.Create(Precision.Single, LaneWidth.Narrow, s_data.X, s_data.Y, s_data.Classes, 13).Predict(theta, s_data.X, s_data.Y, narrow, po, pb);
+
+        for (var i = 0; i < n; i++)
+        {
+            Assert.Equal(wide[i], narrow[i], 1e-5);
         }
     }
 
@@ -65,7 +88,7 @@ public sealed class MlpObjectiveTests
         var theta = layout.Initialise(3);
         var gradient = new double[layout.Dimension];
 
-        var loss = new MlpObjective<double, DoubleMath>(s_data.X, s_data.Y, s_data.Classes, hidden).Evaluate(theta, gradient);
+        var loss = MlpObjectives.Create(Precision.Double, LaneWidth.Wide, s_data.X, s_data.Y, s_data.Classes, hidden).Evaluate(theta, gradient);
 
         var expected = 0.0;
         for (var i = 0; i < s_data.Count; i++)
@@ -89,12 +112,14 @@ public sealed class MlpObjectiveTests
         Assert.Equal(expected / s_data.Count, loss, 1e-12);
     }
 
-    [Fact]
-    public void Predict_ProbabilitiesSumToOne()
+    [Theory]
+    [InlineData(LaneWidth.Wide)]
+    [InlineData(LaneWidth.Narrow)]
+    public void Predict_ProbabilitiesSumToOne(LaneWidth width)
     {
         var layout = new MlpLayout(9);
         var theta = layout.Initialise(5);
-        var objective = new MlpObjective<float, SingleMath>(s_data.X, s_data.Y, s_data.Classes, 9);
+        var objective = MlpObjectives.Create(Precision.Single, width, s_data.X, s_data.Y, s_data.Classes, 9);
         var n = s_data.Count;
         double[] px = new double[n], po = new double[n], pb = new double[n];
 
@@ -107,7 +132,7 @@ public sealed class MlpObjectiveTests
         }
     }
 
-    private static (double Worst, double Scale) CompareWithFiniteDifferences(IObjective objective, int hidden, double step)
+    private static (double Worst, double Scale) CompareWithFiniteDifferences(IMlpObjective objective, int hidden, double step)
     {
         var layout = new MlpLayout(hidden);
         var theta = layout.Initialise(11);
