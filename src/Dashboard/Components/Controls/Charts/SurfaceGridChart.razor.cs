@@ -1,0 +1,164 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Components;
+using OneOff.Aws.Query;
+using Plotly.Blazor;
+using Plotly.Blazor.LayoutLib;
+using Plotly.Blazor.Traces;
+
+namespace OneOff.Dashboard.Components.Controls.Charts;
+
+public sealed partial class SurfaceGridChart : ChartComponent
+{
+    private const double Gap = 0.035;
+    private const int TopMargin = 80;
+    private const int BottomMargin = 55;
+    private const int TitlePixels = 26;
+    private const int TickPixels = 26;
+
+    /// <summary>Every model's class map.</summary>
+    [Parameter, EditorRequired]
+    public required SurfaceSet Surfaces { get; set; }
+
+    /// <summary>The run's metrics: each panel's surface agreement, and the best size marked.</summary>
+    [Parameter]
+    public RunMetrics? Metrics { get; set; }
+
+    [Parameter]
+    public TrueBoundary? Boundary { get; set; }
+
+    /// <summary>Panels per row (default 5).</summary>
+    [Parameter]
+    public int Columns { get; set; } = 5;
+
+    protected override object Inputs => (Surfaces, Metrics, Boundary, Columns);
+
+    protected override ChartFigure Build() => Build(Surfaces, Metrics, Boundary ?? TrueBoundary.Default, Columns);
+
+    internal static ChartFigure Build(SurfaceSet set, RunMetrics? metrics, TrueBoundary boundary, int columns)
+    {
+        var count = set.NHidden.Length;
+        columns = Math.Clamp(columns, 1, Math.Max(1, count));
+        var rows = Math.Max(1, (count + columns - 1) / columns);
+        var best = metrics?.BestNHidden;
+
+        // A row is as tall as a panel is wide on a laptop-sized chart (about 1150 px of plot), plus its title and ticks.
+        var rowPixels = Math.Clamp(1150 / columns, 200, 340) + TitlePixels + TickPixels;
+        var plotPixels = (double)rows * rowPixels;
+        var x = set.X.Cast<object>().ToList();
+        var y = set.Y.Cast<object>().ToList();
+
+        var data = new List<ITrace>();
+        var xAxes = new List<XAxis>();
+        var yAxes = new List<YAxis>();
+        var annotations = new List<Annotation>();
+        for (var k = 0; k < count; k++)
+        {
+            var (row, column) = (k / columns, k % columns);
+            var suffix = k == 0 ? "" : (k + 1).ToString(CultureInfo.InvariantCulture);
+            data.Add(new HeatMap
+            {
+                Name = $"N = {set.NHidden[k]}",
+                X = x,
+                Y = y,
+                Z = Rows(set.Classes[k], set.X.Length),
+                ZMin = 0,
+                ZMax = 2,
+                ColorScale = ChartPalette.ClassColorScale,
+                ShowScale = false,
+                XAxis = "x" + suffix,
+                YAxis = "y" + suffix,
+                HoverTemplate = $"N = {set.NHidden[k]} (%{{x:.1f}}, %{{y:.1f}})<extra></extra>",
+            });
+            data.Add(ChartLayouts.Boundary(boundary, DecisionSurfaceChart.Half, "x" + suffix, "y" + suffix, showLegend: k == 0, width: 1));
+
+            var left = (double)column / columns;
+            var top = 1 - ((double)row / rows);
+            var xAxis = new XAxis
+            {
+                Domain = [left + (Gap / 2), left + (1.0 / columns) - (Gap / 2)],
+                Anchor = "y" + suffix,
+                Range = [-DecisionSurfaceChart.Half, DecisionSurfaceChart.Half],
+                ShowTickLabels = row == rows - 1 || k + columns >= count,
+                ShowGrid = false,
+                ZeroLine = false,
+                Mirror = Plotly.Blazor.LayoutLib.XAxisLib.MirrorEnum.True,
+                ShowLine = true,
+                LineColor = best == set.NHidden[k] ? ChartPalette.Best : "#888",
+                LineWidth = best == set.NHidden[k] ? 3 : 1,
+            };
+            var yAxis = new YAxis
+            {
+                Domain = [top - (1.0 / rows) + (TickPixels / plotPixels), top - (TitlePixels / plotPixels)],
+                Anchor = "x" + suffix,
+                Range = [-DecisionSurfaceChart.Half, DecisionSurfaceChart.Half],
+                ShowTickLabels = column == 0,
+                ShowGrid = false,
+                ZeroLine = false,
+                Mirror = Plotly.Blazor.LayoutLib.YAxisLib.MirrorEnum.True,
+                ShowLine = true,
+                LineColor = xAxis.LineColor,
+                LineWidth = xAxis.LineWidth,
+            };
+            // Square panels (each y axis keeps its own x axis's scale, shrinking the panel rather than widening
+            // the range) on shared axes: every x axis follows the first, so all show and zoom the same region.
+            yAxis.ScaleAnchor = "x" + suffix;
+            yAxis.Constrain = Plotly.Blazor.LayoutLib.YAxisLib.ConstrainEnum.Domain;
+            xAxis.Constrain = Plotly.Blazor.LayoutLib.XAxisLib.ConstrainEnum.Domain;
+            if (k > 0)
+            {
+                xAxis.Matches = "x";
+            }
+
+            xAxes.Add(xAxis);
+            yAxes.Add(yAxis);
+            annotations.Add(new Annotation
+            {
+                Text = PanelTitle(set.NHidden[k], metrics, best),
+                XRef = $"x{suffix} domain",
+                YRef = $"y{suffix} domain",
+                X = 0.5,
+                Y = 1.0,
+                YAnchor = Plotly.Blazor.LayoutLib.AnnotationLib.YAnchorEnum.Bottom,
+                ShowArrow = false,
+                Font = new() { Size = 12 },
+            });
+        }
+
+        foreach (var pointClass in PointClasses.All)
+        {
+            data.Add(ChartLayouts.LegendSwatch($"predicted {PointClasses.Label(pointClass)}", ChartPalette.LightOf(pointClass)));
+        }
+
+        var layout = ChartLayouts.Base("Decision surfaces of every hidden-layer size", TopMargin + BottomMargin + (rows * rowPixels));
+        layout.XAxis = xAxes;
+        layout.YAxis = yAxes;
+        layout.Annotations = annotations;
+        layout.Margin.T = TopMargin;
+        layout.Margin.B = BottomMargin;
+        return new ChartFigure(data, layout);
+    }
+
+    private static string PanelTitle(int n, RunMetrics? metrics, int? best)
+    {
+        var model = metrics?.Models.FirstOrDefault(m => m.NHidden == n);
+        var title = model is null ? $"N = {n}" : $"N = {n} · agreement {ChartLayouts.Fraction(model.SurfaceAgreement)}";
+        return n == best ? $"<b>★ {title}</b>" : title;
+    }
+
+    internal static List<object> Rows(byte[] classes, int width)
+    {
+        var rows = new List<object>(classes.Length / width);
+        for (var start = 0; start < classes.Length; start += width)
+        {
+            var row = new int[width];
+            for (var i = 0; i < width; i++)
+            {
+                row[i] = classes[start + i];
+            }
+
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+}

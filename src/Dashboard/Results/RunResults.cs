@@ -1,0 +1,15 @@
+using System.ComponentModel;
+using OneOff.Aws.Query;
+
+namespace OneOff.Dashboard.Results;
+
+/// <summary>Everything the run page plots, fetched together (each part cached on its own).</summary>
+/// <param name="Training">The training points.</param>
+/// <param name="Fractions">Class counts of the training and test data.</param>
+/// <param name="Metrics">Every model's metrics (with the best size).</param>
+/// <param name="BestSurface">The decision surface of the best size (null for a run without models).</param>
+/// <param name="Surfaces">Every model's class map.</param>
+/// <param name="Loss">Every model's loss curve.</param>
+[ImmutableObject(true)]
+public sealed record RunResults(
+    PointSet Training, ClassFractions Fractions, RunMetrics Metrics, DecisionSurface? BestSurface, SurfaceSet Surfaces, LossCurves Loss);

@@ -1,0 +1,70 @@
+using Bunit;
+using OneOff.Aws.Query;
+using OneOff.Aws.Storage;
+using OneOff.Aws.Tests.Query;
+using OneOff.Dashboard.Components.Controls.Charts;
+using OneOff.Dashboard.Results;
+
+namespace OneOff.Dashboard.Tests.Charts;
+
+/// <summary>The whole results panel on the real run's data.</summary>
+public sealed class RunResultsPanelTests(PublishedRunFixture run) : ChartTestContext
+{
+    [Fact]
+    public async Task Render_PublishedRun_DrawsEveryChartWithTheBestSizesSurface()
+    {
+        var results = await LoadAsync();
+
+        var panel = Render<RunResultsPanel>(p => p.Add(c => c.Results, results));
+
+        Assert.Equal(5, Calls("newPlot"));
+        var ids = Module.Invocations["newPlot"].Select(i => i.Arguments[0]).ToArray();
+        Assert.Equal(["chart-training", "chart-surface", "chart-surfaces", "chart-accuracy", "chart-loss"], ids);
+        Assert.Equal(run.Expected.HiddenSizes.Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture)), panel.FindAll("option").Select(o => o.GetAttribute("value")));
+        Assert.Contains("(best)", panel.FindAll("option").Single(o => o.GetAttribute("value") == run.Expected.BestNHidden.ToString(System.Globalization.CultureInfo.InvariantCulture)).TextContent, StringComparison.Ordinal);
+        Assert.True(panel.Find("select").HasAttribute("disabled"));
+        Assert.Equal(2, panel.FindAll("tbody tr").Count);
+        var figures = panel.FindAll("[role=figure]").Select(f => f.GetAttribute("aria-label") ?? "").ToArray();
+        Assert.Equal(5, figures.Length);
+        Assert.StartsWith("Training data (300 points)", figures[0], StringComparison.Ordinal);
+        Assert.StartsWith($"Decision surface, N = {run.Expected.BestNHidden} hidden units — train accuracy", figures[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SelectSize_OtherSize_LoadsItsSurfaceAndRedrawsOnlyTheSurface()
+    {
+        var results = await LoadAsync();
+        var other = run.Expected.HiddenSizes.First(n => n != run.Expected.BestNHidden);
+        var engine = new DuckDbQueryEngine(new LocalObjectStore(run.Root));
+        var asked = new List<int>();
+        var panel = Render<RunResultsPanel>(p => p
+            .Add(c => c.Results, results)
+            .Add(c => c.LoadSurface, (n, ct) =>
+            {
+                asked.Add(n);
+                return engine.GetDecisionSurfaceAsync(PublishedRunFixture.RunId, n, ct);
+            }));
+
+        await panel.Find("select").ChangeAsync(new Microsoft.AspNetCore.Components.ChangeEventArgs { Value = other.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+
+        Assert.Equal([other], asked);
+        panel.WaitForAssertion(() => Assert.Equal(1, Calls("react")));
+        Assert.Equal("chart-surface", Module.Invocations["react"][0].Arguments[0]);
+        Assert.Contains($"N = {other} hidden units", Layout("react").GetProperty("title").GetProperty("text").GetString(), StringComparison.Ordinal);
+        engine.Dispose();
+    }
+
+    private async Task<RunResults> LoadAsync()
+    {
+        using var engine = new DuckDbQueryEngine(new LocalObjectStore(run.Root));
+        var token = Xunit.TestContext.Current.CancellationToken;
+        var metrics = await engine.GetMetricsAsync(PublishedRunFixture.RunId, token);
+        return new RunResults(
+            await engine.GetTrainingDataAsync(PublishedRunFixture.RunId, cancellationToken: token),
+            await engine.GetClassFractionsAsync(PublishedRunFixture.RunId, token),
+            metrics,
+            await engine.GetDecisionSurfaceAsync(PublishedRunFixture.RunId, metrics.BestNHidden ?? 0, token),
+            await engine.GetAllSurfacesAsync(PublishedRunFixture.RunId, token),
+            await engine.GetLossCurvesAsync(PublishedRunFixture.RunId, token));
+    }
+}

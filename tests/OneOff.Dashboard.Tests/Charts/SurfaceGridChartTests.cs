@@ -1,0 +1,47 @@
+using OneOff.Dashboard.Components.Controls.Charts;
+
+namespace OneOff.Dashboard.Tests.Charts;
+
+public sealed class SurfaceGridChartTests : ChartTestContext
+{
+    [Fact]
+    public void Render_EverySize_DrawsOneHeatmapPerSizeOnItsOwnSharedAxes()
+    {
+        Render<SurfaceGridChart>(p => p.Add(c => c.Surfaces, SurfaceCharts.Set()).Add(c => c.Metrics, SurfaceCharts.Metrics()));
+
+        var heatmaps = Traces().Where(t => t.GetProperty("type").GetString() == "heatmap").ToArray();
+        Assert.Equal(["N = 5", "N = 30", "N = 600"], heatmaps.Select(t => t.GetProperty("name").GetString()));
+        Assert.Equal(["x", "x2", "x3"], heatmaps.Select(t => t.GetProperty("xaxis").GetString()));
+        Assert.Equal([[1.0, 1, 1], [1.0, 1, 1]], heatmaps[1].GetProperty("z").EnumerateArray().Select(row => Numbers(row)));
+        var layout = Layout();
+        Assert.Equal(["x", "x"], new[] { "xaxis2", "xaxis3" }.Select(a => layout.GetProperty(a).GetProperty("matches").GetString()));
+        Assert.Equal(["x", "x2", "x3"], new[] { "yaxis", "yaxis2", "yaxis3" }.Select(a => layout.GetProperty(a).GetProperty("scaleanchor").GetString()));
+        Assert.All(new[] { "yaxis", "yaxis2", "yaxis3" }, a => Assert.Equal("domain", layout.GetProperty(a).GetProperty("constrain").GetString()));
+    }
+
+    [Fact]
+    public void Render_WithMetrics_TitlesEachPanelAndStarsTheBestSize()
+    {
+        Render<SurfaceGridChart>(p => p.Add(c => c.Surfaces, SurfaceCharts.Set()).Add(c => c.Metrics, SurfaceCharts.Metrics()));
+
+        var titles = Layout().GetProperty("annotations").EnumerateArray().Select(a => a.GetProperty("text").GetString() ?? "").ToArray();
+        Assert.Equal(3, titles.Length);
+        Assert.Contains("★ N = 30 · agreement 0.940", titles[1], StringComparison.Ordinal);
+        Assert.DoesNotContain("★", titles[0], StringComparison.Ordinal);
+        Assert.Equal(3, Traces().Count(t => t.GetProperty("name").GetString() == "true X/O boundary"));
+    }
+
+    [Fact]
+    public void Render_SevenSizesInRowsOfThree_GrowsToThreeRows()
+    {
+        var set = SurfaceCharts.Set();
+        var seven = set with { NHidden = [1, 2, 3, 4, 5, 6, 7], Classes = [.. Enumerable.Repeat(set.Classes[0], 7)] };
+
+        Render<SurfaceGridChart>(p => p.Add(c => c.Surfaces, seven).Add(c => c.Columns, 3));
+
+        var layout = Layout();
+        Assert.Equal(80 + 55 + (3 * (340 + 52)), layout.GetProperty("height").GetInt32());
+        Assert.Equal(7, Traces().Count(t => t.GetProperty("type").GetString() == "heatmap"));
+        Assert.True(layout.GetProperty("yaxis7").GetProperty("domain")[1].GetDouble() < 1.0 / 3);
+    }
+}
