@@ -15,6 +15,7 @@ using OneOff.Dashboard.Components;
 using OneOff.Dashboard.Data;
 using OneOff.Dashboard.Health;
 using OneOff.Dashboard.Model;
+using OneOff.Dashboard.Results;
 using OneOff.Dashboard.Runs;
 
 namespace OneOff.Dashboard.Configuration;
@@ -52,6 +53,11 @@ public static class DashboardHostingExtensions
 
         AddLocalAdapters(services);
 
+        // The run page's data: the query engine (DuckDB over the LocalObjectStore above) behind HybridCache;
+        // deleting a run evicts its cache entries.
+        services.AddOneOffResults();
+        services.AddSingleton<IRunDeletedListener, ResultsCacheEviction>();
+
         // Hosted services start in this order: the database first, then the coordinator reconciles runs.
         services.AddHostedService<DatabaseInitializer>();
         services.TryAddSingleton<RunCoordinator>();
@@ -63,7 +69,8 @@ public static class DashboardHostingExtensions
         // More checks join /healthz with services.AddHealthChecks().AddCheck<T>("name").
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database")
-            .AddCheck<ObjectStoreHealthCheck>("object_store");
+            .AddCheck<ObjectStoreHealthCheck>("object_store")
+            .AddCheck<QueryEngineHealthCheck>("query_engine");
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         return builder;
@@ -114,6 +121,7 @@ public static class DashboardHostingExtensions
             _ = app.Services.GetRequiredService<IOptions<OneOffOptions>>().Value;
             _ = app.Services.GetRequiredService<IOptions<AdminOptions>>().Value;
             _ = app.Services.GetRequiredService<IOptions<RunsOptions>>().Value;
+            _ = app.Services.GetRequiredService<IOptions<ResultsCacheOptions>>().Value;
         }
         catch (OptionsValidationException e)
         {

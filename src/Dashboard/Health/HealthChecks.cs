@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OneOff.Aws.Query;
 using OneOff.Aws.Storage;
 using OneOff.Dashboard.Data;
 
@@ -43,6 +44,16 @@ internal sealed class ObjectStoreHealthCheck(IObjectStore store) : IHealthCheck
         {
             return HealthCheckResult.Unhealthy($"The object store {store.Root} cannot be listed.", e);
         }
+    }
+}
+
+/// <summary>The query engine answers its own cheap check (DuckDB opens an in-memory database; Athena never runs a query).</summary>
+internal sealed class QueryEngineHealthCheck(IQueryEngine engine) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var health = await engine.CheckHealthAsync(cancellationToken).ConfigureAwait(false);
+        return health.IsHealthy ? HealthCheckResult.Healthy(health.Description) : HealthCheckResult.Unhealthy(health.Description);
     }
 }
 

@@ -7,6 +7,7 @@ namespace OneOff.Dashboard.Components.Pages.Runs;
 
 public sealed partial class RunPage : RunsComponentBase
 {
+    private readonly CancellationTokenSource _disposed = new();
     private Timer? _clock;
 
     [Parameter]
@@ -15,10 +16,20 @@ public sealed partial class RunPage : RunsComponentBase
     [Inject]
     public required RunDetailsViewModel Vm { get; init; }
 
-    protected override async Task OnParametersSetAsync() => await Vm.LoadAsync(RunId);
+    protected override async Task OnParametersSetAsync()
+    {
+        await Vm.LoadAsync(RunId);
+        StartLoadingResults();
+    }
 
     protected override void OnAfterRender(bool firstRender)
     {
+        // Prerendering shows "Loading"; the plots need the interactive circuit (Plotly draws in the browser).
+        if (firstRender)
+        {
+            StartLoadingResults();
+        }
+
         // The duration of an active run ticks once a second.
         if (firstRender && RendererInfo.IsInteractive)
         {
@@ -34,11 +45,56 @@ public sealed partial class RunPage : RunsComponentBase
 
     protected override void Dispose(bool disposing)
     {
+        _disposed.Cancel();
+        _disposed.Dispose();
         _clock?.Dispose();
         base.Dispose(disposing);
     }
 
-    protected override bool Apply(RunChange change) => Vm.Apply(change);
+    protected override bool Apply(RunChange change)
+    {
+        var changed = Vm.Apply(change);
+        if (changed)
+        {
+            // A run that succeeds while the page is open shows its plots without a reload.
+            StartLoadingResults();
+        }
+
+        return changed;
+    }
+
+    /// <summary>Loads the results in the background (the section shows "Loading" meanwhile) when the run has them.</summary>
+    private void StartLoadingResults()
+    {
+        if (!RendererInfo.IsInteractive || !Vm.NeedsResults || _disposed.IsCancellationRequested)
+        {
+            return;
+        }
+
+        _ = LoadResultsAsync(_disposed.Token);
+    }
+
+    private async Task LoadResultsAsync(CancellationToken cancellationToken)
+    {
+        var load = Vm.LoadResultsAsync(cancellationToken);
+        StateHasChanged();
+        try
+        {
+            if (await load)
+            {
+                StateHasChanged();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private void RetryResults()
+    {
+        Vm.RetryResults();
+        StartLoadingResults();
+    }
 
     private Task CancelAsync() => Vm.CancelAsync(User);
 
