@@ -1,0 +1,138 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using OneOff.Aws.Query;
+using OneOff.Dashboard.Authentication;
+using OneOff.Dashboard.Data;
+using OneOff.Dashboard.Model;
+using OneOff.Dashboard.Results;
+using OneOff.Dashboard.Runs;
+using OneOff.Dashboard.Tests.Infrastructure;
+
+namespace OneOff.Dashboard.Tests.Results;
+
+/// <summary>
+/// The results layer as the app wires it: the real coordinator runs the real job, the run page's view model loads
+/// the results through the real ResultsService (DuckDB over the run folder), deleting a run evicts its cache entries.
+/// </summary>
+public sealed class RunResultsWiringTests(DashboardFixture fixture) : IClassFixture<DashboardFixture>
+{
+    private DashboardApp App => fixture.App;
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task LoadResultsAsync_RunSucceedsWhileThePageIsOpen_LoadsEveryPlotOfTheRun()
+    {
+        var admin = await App.PrincipalAsync("admin");
+        var run = (await App.Coordinator.SubmitAsync(admin, RunForms.Small(), RunForms.Key(), Token)).Run!;
+        var vm = App.Services.GetRequiredService<RunDetailsViewModel>();
+        await vm.LoadAsync(run.Id, Token);
+        var neededWhileQueued = vm.NeedsResults;
+        var loadedWhileQueued = await vm.LoadResultsAsync(Token);
+
+        var done = await RunWaits.StateAsync(App.Coordinator, run.Id, RunState.Succeeded);
+        var applied = vm.Apply(new RunChange(run.Id, done));
+        var neededOnceSucceeded = vm.NeedsResults;
+        var loaded = await vm.LoadResultsAsync(Token);
+
+        Assert.False(neededWhileQueued);
+        Assert.False(loadedWhileQueued);
+        Assert.True(applied);
+        Assert.True(neededOnceSucceeded);
+        Assert.True(loaded);
+        Assert.False(vm.NeedsResults);
+        Assert.False(vm.ResultsLoading);
+        Assert.Null(vm.ResultsError);
+        var results = Assert.IsType<RunResults>(vm.Results);
+        Assert.Equal(300, results.Training.Count);
+        Assert.Equal(300, results.Fractions.Train.Total);
+        Assert.Equal(100, results.Fractions.Test.Total);
+        Assert.Equal([3, 5], results.Metrics.Models.Select(m => m.NHidden));
+        Assert.Equal(done.BestNHidden, results.Metrics.BestNHidden);
+        Assert.Equal(done.BestNHidden, results.BestSurface?.NHidden);
+        Assert.Equal([3, 5], results.Surfaces.NHidden);
+        Assert.Equal(2, results.Loss.Curves.Count);
+        Assert.Equal(done.Parameters.Radius, vm.Boundary.Radius);
+        Assert.Equal(done.Parameters.XHalfWidth, vm.Boundary.XHalfWidth);
+        Assert.Equal(5, (await vm.LoadSurfaceAsync(5, Token)).NHidden);
+    }
+
+    [Fact]
+    public async Task LoadResultsAsync_ManifestGone_ShowsTheErrorAndRetriesOnRequest()
+    {
+        var admin = await App.PrincipalAsync("admin");
+        var run = (await App.Coordinator.SubmitAsync(admin, RunForms.Small(), RunForms.Key(), Token)).Run!;
+        await RunWaits.StateAsync(App.Coordinator, run.Id, RunState.Succeeded);
+        var manifest = Path.Combine(App.DataRoot, "runs", run.Id, "_manifest.json");
+        var kept = manifest + ".kept";
+        File.Move(manifest, kept);
+        var vm = App.Services.GetRequiredService<RunDetailsViewModel>();
+        await vm.LoadAsync(run.Id, Token);
+
+        await vm.LoadResultsAsync(Token);
+        var error = vm.ResultsError;
+        var neededAfterFailure = vm.NeedsResults;
+        File.Move(kept, manifest);
+        vm.RetryResults();
+        await vm.LoadResultsAsync(Token);
+
+        Assert.NotNull(error);
+        Assert.Contains("not published", error, StringComparison.Ordinal);
+        Assert.False(neededAfterFailure);
+        Assert.Null(vm.ResultsError);
+        Assert.NotNull(vm.Results);
+    }
+
+    [Fact]
+    public async Task DeleteAsync_CachedRun_EvictsItsCacheEntries()
+    {
+        var admin = await App.PrincipalAsync("admin");
+        var run = (await App.Coordinator.SubmitAsync(admin, RunForms.Small(), RunForms.Key(), Token)).Run!;
+        await RunWaits.StateAsync(App.Coordinator, run.Id, RunState.Succeeded);
+        var results = App.Services.GetRequiredService<ResultsService>();
+        var cached = await results.GetRunResultsAsync(run.Id, cancellationToken: Token);
+        var manifest = Path.Combine(App.DataRoot, "runs", run.Id, "_manifest.json");
+        var kept = manifest + ".kept";
+        File.Move(manifest, kept);
+        var servedFromCacheWithoutFiles = await results.GetMetricsAsync(run.Id, Token);
+        File.Move(kept, manifest);
+
+        var deleted = await App.Coordinator.DeleteAsync(admin, run.Id, Token);
+
+        Assert.True(deleted.Succeeded);
+        Assert.Same(cached.Metrics, servedFromCacheWithoutFiles);
+        Assert.False(Directory.Exists(Path.Combine(App.DataRoot, "runs", run.Id)));
+        await Assert.ThrowsAsync<RunNotPublishedException>(async () => await results.GetMetricsAsync(run.Id, Token));
+        await Assert.ThrowsAsync<RunNotPublishedException>(async () => await results.GetTrainingDataAsync(run.Id, cancellationToken: Token));
+    }
+
+    [Fact]
+    public async Task Healthz_Running_IncludesAHealthyQueryEngine()
+    {
+        using var client = App.Client();
+
+        using var response = await client.GetAsync(new Uri("/healthz", UriKind.Relative), Token);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Token));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var check = body.RootElement.GetProperty("checks").GetProperty("query_engine");
+        Assert.Equal("Healthy", check.GetProperty("status").GetString());
+        Assert.StartsWith("DuckDB ", check.GetProperty("description").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunPage_SucceededRun_HasTheResultsSectionLoadingItsPlots()
+    {
+        var admin = await App.PrincipalAsync("admin");
+        var run = (await App.Coordinator.SubmitAsync(admin, RunForms.Small(), RunForms.Key(), Token)).Run!;
+        await RunWaits.StateAsync(App.Coordinator, run.Id, RunState.Succeeded);
+        using var client = await App.SignedInClientAsync("viewer-results", DashboardRoles.Viewer);
+
+        var html = await client.GetStringAsync(new Uri($"/runs/{run.Id}", UriKind.Relative), Token);
+
+        Assert.Contains("id=\"results\"", html, StringComparison.Ordinal);
+        Assert.Contains("Loading the plots", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("once the run has succeeded", html, StringComparison.Ordinal);
+    }
+}
