@@ -1,8 +1,10 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OneOff.Aws.Query;
+using OneOff.Aws.Storage;
 using OneOff.Dashboard.Tests.Infrastructure;
+using OneOff.Dashboard.Tests.Results;
 
 namespace OneOff.Dashboard.Tests.Health;
 
@@ -12,7 +14,8 @@ public sealed class HealthEndpointTests
     public async Task Healthz_AFailingCheck_Returns503NamingIt()
     {
         using var folder = new TempFolder();
-        await using var app = new DashboardApp(folder.Path, s => s.AddHealthChecks().AddCheck("query_engine", () => HealthCheckResult.Unhealthy("DuckDB is not there")));
+        await using var app = new DashboardApp(folder.Path, s => s.AddSingleton<IQueryEngine>(sp =>
+            new CountingQueryEngine(new DuckDbQueryEngine(sp.GetRequiredService<LocalObjectStore>())) { Health = new QueryEngineHealth(false, "DuckDB is not there") }));
         using var client = app.Client();
 
         using var response = await client.GetAsync(new Uri("/healthz", UriKind.Relative), TestContext.Current.CancellationToken);

@@ -5,13 +5,16 @@ namespace OneOff.Dashboard.Tests.Results;
 
 /// <summary>
 /// Counts the calls that reach a real engine, per query; when <see cref="Gate"/> is set, every call waits for it
-/// before it goes on (to hold concurrent requests in flight together).
+/// before it goes on (to hold concurrent requests in flight together); when <see cref="Health"/> is set, the health
+/// check answers it instead of the engine.
 /// </summary>
 internal sealed class CountingQueryEngine(IQueryEngine inner) : IQueryEngine
 {
     private readonly ConcurrentDictionary<string, int> _calls = new(StringComparer.Ordinal);
 
     public TaskCompletionSource? Gate { get; set; }
+
+    public QueryEngineHealth? Health { get; init; }
 
     public int Calls => _calls.Values.Sum();
 
@@ -59,7 +62,8 @@ internal sealed class CountingQueryEngine(IQueryEngine inner) : IQueryEngine
         return await inner.GetLossCurvesAsync(runId, cancellationToken);
     }
 
-    public Task<QueryEngineHealth> CheckHealthAsync(CancellationToken cancellationToken = default) => inner.CheckHealthAsync(cancellationToken);
+    public Task<QueryEngineHealth> CheckHealthAsync(CancellationToken cancellationToken = default) =>
+        Health is { } health ? Task.FromResult(health) : inner.CheckHealthAsync(cancellationToken);
 
     private async Task EnterAsync(QueryDefinition query)
     {
