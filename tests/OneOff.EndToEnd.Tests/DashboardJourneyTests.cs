@@ -20,20 +20,21 @@ public sealed partial class DashboardJourneyTests(BrowserFixture fixture) : ICla
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Runs", Exact = true })).ToBeVisibleAsync();
         await WaitForInteractivityAsync(page);
 
-        await page.GetByLabel("Train size").FillAsync("300");
-        await page.GetByLabel("Test size").FillAsync("100");
-        await page.GetByLabel("Hidden sizes").FillAsync("3,5");
-        await page.GetByLabel("Max iterations").FillAsync("20");
+        await page.GetByLabel("Train size").FillAsync("2000");
+        await page.GetByLabel("Test size").FillAsync("500");
+        await page.GetByLabel("Hidden sizes").FillAsync("3,10,30");
+        await page.GetByLabel("Max iterations").FillAsync("200");
         await page.ScreenshotAsync(new() { Path = Shot("02-form.png"), FullPage = true });
         await page.GetByRole(AriaRole.Button, new() { Name = "Run job" }).ClickAsync();
 
         await Assertions.Expect(page).ToHaveURLAsync(RunUrl());
-        await Assertions.Expect(page.Locator(".params-list dd").First).ToHaveTextAsync("300");
+        await Assertions.Expect(page.Locator(".params-list dd").First).ToHaveTextAsync("2000");
         var badge = page.Locator(".page-head .badge");
         await Assertions.Expect(badge).ToHaveTextAsync("Succeeded", new() { Timeout = 90_000 });
-        await Assertions.Expect(page.GetByRole(AriaRole.Progressbar)).ToHaveCountAsync(2);
+        await Assertions.Expect(page.GetByRole(AriaRole.Progressbar)).ToHaveCountAsync(3);
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Delete run" })).ToBeVisibleAsync();
-        await page.ScreenshotAsync(new() { Path = Shot("03-run.png"), FullPage = true });
+        await ExpectEveryChartDrawnAsync(page);
+        await WholePageShotAsync(page, Shot("03-run.png"));
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Runs", Exact = true }).First.ClickAsync();
         await Assertions.Expect(page.Locator(".runs-table tbody tr").First.Locator(".badge")).ToHaveTextAsync("Succeeded");
@@ -83,6 +84,72 @@ public sealed partial class DashboardJourneyTests(BrowserFixture fixture) : ICla
         await Assertions.Expect(page.Locator(".page-head .badge")).ToHaveTextAsync("Cancelled", new() { Timeout = 60_000 });
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Cancel" })).ToHaveCountAsync(0);
         await page.ScreenshotAsync(new() { Path = Shot("08-cancelled.png"), FullPage = true });
+    }
+
+    /// <summary>
+    /// The plots appeared without a reload (the page was open while the run went on), and each chart drew its data:
+    /// SVG traces and heatmap images, and for the WebGL training data, coloured pixels on its WebGL canvas.
+    /// </summary>
+    private static async Task ExpectEveryChartDrawnAsync(IPage page)
+    {
+        var results = page.Locator("#results");
+        string[] names = ["Training data (2,000 points)", "Decision surface, N = ", "Decision surfaces of every hidden-layer size",
+            "Accuracy and surface agreement against the hidden-layer size", "Training loss of every hidden-layer size"];
+        await Assertions.Expect(results.GetByRole(AriaRole.Figure)).ToHaveCountAsync(names.Length, new() { Timeout = 30_000 });
+        foreach (var name in names)
+        {
+            var figure = results.GetByRole(AriaRole.Figure, new() { Name = name });
+            await Assertions.Expect(figure).ToBeVisibleAsync();
+            await Assertions.Expect(figure.Locator(".main-svg").First).ToBeAttachedAsync();
+        }
+
+        var webGl = await ChartProbe.ReadAsync(results.GetByRole(AriaRole.Figure, new() { Name = names[0] }));
+        Assert.True(webGl.WebGlAvailable, "WebGL is not available in this headless Chromium (no SwiftShader?): the training-data scatter (scattergl) cannot draw, so this test cannot check it.");
+        var training = await DrawnAsync(results, names[0], d => d.GlCanvases > 0 && d.GlPixels > 2_000);
+        await results.GetByRole(AriaRole.Figure, new() { Name = names[0] }).ScreenshotAsync(new() { Path = Shot("03-run-training.png") });
+        Assert.True(training.GlPixels > 2_000, $"The training-data WebGL canvas drew {training.GlPixels} pixels: the points are missing.");
+        Assert.True(training.Green > 200 && training.Red > 200 && training.Blue > 200,
+            $"The training data should show green X, red O and blue B points; the canvas has {training.Green} green, {training.Red} red and {training.Blue} blue pixels.");
+        var surface = await DrawnAsync(results, names[1], d => d.Images >= 1);
+        Assert.True(surface.Traces >= 1, $"The decision surface drew {surface.Traces} SVG traces (the true boundary is missing).");
+        await DrawnAsync(results, names[2], d => d.Images >= 3);
+        var accuracy = await DrawnAsync(results, names[3], d => d.Traces >= 3);
+        var loss = await DrawnAsync(results, names[4], d => d.Traces >= 3 || d.GlPixels > 0);
+        Assert.True(accuracy.Plotted && loss.Plotted);
+    }
+
+    private static async Task<ChartDrawing> DrawnAsync(ILocator results, string name, Func<ChartDrawing, bool> drawn)
+    {
+        var figure = results.GetByRole(AriaRole.Figure, new() { Name = name });
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        var drawing = await ChartProbe.ReadAsync(figure);
+        while (!drawn(drawing) && waited.Elapsed < TimeSpan.FromSeconds(15))
+        {
+            await Task.Delay(200);
+            drawing = await ChartProbe.ReadAsync(figure);
+        }
+
+        if (!drawn(drawing))
+        {
+            await results.Page.ScreenshotAsync(new() { Path = Shot("03-run-failed.png"), FullPage = true });
+        }
+
+        Assert.True(drawn(drawing), $"The chart '{name}' did not draw its data: {drawing}.");
+        return drawing;
+    }
+
+    /// <summary>
+    /// The whole page through a viewport as tall as the page: a full-page capture of Chromium loses what the WebGL
+    /// canvases drew (they are redrawn blank when the capture resizes the view).
+    /// </summary>
+    private static async Task WholePageShotAsync(IPage page, string path)
+    {
+        var viewport = page.ViewportSize ?? new PageViewportSizeResult { Width = 1360, Height = 900 };
+        var height = await page.EvaluateAsync<int>("document.documentElement.scrollHeight");
+        await page.SetViewportSizeAsync(viewport.Width, height);
+        await page.WaitForTimeoutAsync(300);
+        await page.ScreenshotAsync(new() { Path = path });
+        await page.SetViewportSizeAsync(viewport.Width, viewport.Height);
     }
 
     private static async Task LogInAsAdminAsync(IPage page)
