@@ -61,9 +61,7 @@ public sealed class RunResultsWiringTests(DashboardFixture fixture) : IClassFixt
     [Fact]
     public async Task LoadResultsAsync_ManifestGone_ShowsTheErrorAndRetriesOnRequest()
     {
-        var admin = await App.PrincipalAsync("admin");
-        var run = (await App.Coordinator.SubmitAsync(admin, RunForms.Small(), RunForms.Key(), Token)).Run!;
-        await RunWaits.StateAsync(App.Coordinator, run.Id, RunState.Succeeded);
+        var run = await SucceededRunAsync();
         var manifest = Path.Combine(App.DataRoot, "runs", run.Id, "_manifest.json");
         var kept = manifest + ".kept";
         File.Move(manifest, kept);
@@ -87,9 +85,7 @@ public sealed class RunResultsWiringTests(DashboardFixture fixture) : IClassFixt
     [Fact]
     public async Task DeleteAsync_CachedRun_EvictsItsCacheEntries()
     {
-        var admin = await App.PrincipalAsync("admin");
-        var run = (await App.Coordinator.SubmitAsync(admin, RunForms.Small(), RunForms.Key(), Token)).Run!;
-        await RunWaits.StateAsync(App.Coordinator, run.Id, RunState.Succeeded);
+        var run = await SucceededRunAsync();
         var results = App.Services.GetRequiredService<ResultsService>();
         var cached = await results.GetRunResultsAsync(run.Id, cancellationToken: Token);
         var manifest = Path.Combine(App.DataRoot, "runs", run.Id, "_manifest.json");
@@ -98,7 +94,7 @@ public sealed class RunResultsWiringTests(DashboardFixture fixture) : IClassFixt
         var servedFromCacheWithoutFiles = await results.GetMetricsAsync(run.Id, Token);
         File.Move(kept, manifest);
 
-        var deleted = await App.Coordinator.DeleteAsync(admin, run.Id, Token);
+        var deleted = await App.Coordinator.DeleteAsync(await App.PrincipalAsync("admin"), run.Id, Token);
 
         Assert.True(deleted.Succeeded);
         Assert.Same(cached.Metrics, servedFromCacheWithoutFiles);
@@ -124,9 +120,7 @@ public sealed class RunResultsWiringTests(DashboardFixture fixture) : IClassFixt
     [Fact]
     public async Task RunPage_SucceededRun_HasTheResultsSectionLoadingItsPlots()
     {
-        var admin = await App.PrincipalAsync("admin");
-        var run = (await App.Coordinator.SubmitAsync(admin, RunForms.Small(), RunForms.Key(), Token)).Run!;
-        await RunWaits.StateAsync(App.Coordinator, run.Id, RunState.Succeeded);
+        var run = await SucceededRunAsync();
         using var client = await App.SignedInClientAsync("viewer-results", DashboardRoles.Viewer);
 
         var html = await client.GetStringAsync(new Uri($"/runs/{run.Id}", UriKind.Relative), Token);
@@ -134,5 +128,12 @@ public sealed class RunResultsWiringTests(DashboardFixture fixture) : IClassFixt
         Assert.Contains("id=\"results\"", html, StringComparison.Ordinal);
         Assert.Contains("Loading the plots", html, StringComparison.Ordinal);
         Assert.DoesNotContain("once the run has succeeded", html, StringComparison.Ordinal);
+    }
+
+    private async Task<RunSnapshot> SucceededRunAsync()
+    {
+        var admin = await App.PrincipalAsync("admin");
+        var run = (await App.Coordinator.SubmitAsync(admin, RunForms.Small(), RunForms.Key(), Token)).Run!;
+        return await RunWaits.StateAsync(App.Coordinator, run.Id, RunState.Succeeded);
     }
 }
