@@ -15,6 +15,11 @@ public sealed partial class OneOffOptionsValidator : IValidateOptions<OneOffOpti
         {
             failures.Add($"OneOff:Mode must be Local or Aws (got '{options.Mode}').");
         }
+        else if (string.Equals(options.Mode, "Aws", StringComparison.OrdinalIgnoreCase))
+        {
+            // Refuse rather than silently run on this machine: the EMR runner and the Athena engine are not wired yet.
+            failures.Add("OneOff:Mode=Aws is not available in this version (the EMR runner and Athena query engine are still to come); use Local.");
+        }
 
         if (string.IsNullOrWhiteSpace(options.DataRoot))
         {

@@ -40,8 +40,17 @@ public enum LaneWidth
 internal static class MlpObjectives
 {
     /// <summary>True when Vector512 code runs at hardware speed here (AVX-512, or the JIT splitting it into two AVX2 halves).</summary>
-    public static bool WideIsAccelerated => Vector512.IsHardwareAccelerated || Vector256.IsHardwareAccelerated;
+    /// <remarks>
+    /// Always jitted: ReadyToRun code is compiled for a baseline x64 and would answer for that baseline, not this
+    /// CPU (a ReadyToRun build picked the narrow lanes and ran the sweep at half speed).
+    /// </remarks>
+    public static bool WideIsAccelerated
+    {
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+        get => Vector512.IsHardwareAccelerated || Vector256.IsHardwareAccelerated;
+    }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static IMlpObjective Create(Precision precision, LaneWidth width, ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<XoClass> classes, int hidden)
     {
         var wide = width == LaneWidth.Wide || (width == LaneWidth.Auto && WideIsAccelerated);

@@ -33,6 +33,7 @@ public sealed class OptionsValidatorTests
 
     [Theory]
     [InlineData("Cloud", "OneOff:Mode")]
+    [InlineData("Aws", "OneOff:Mode=Aws")]
     [InlineData("", "OneOff:Mode")]
     public void Validate_UnknownMode_NamesTheKey(string mode, string key)
     {
