@@ -35,6 +35,7 @@ public sealed partial class DashboardJourneyTests(BrowserFixture fixture) : ICla
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Delete run" })).ToBeVisibleAsync();
         await ExpectEveryChartDrawnAsync(page);
         await WholePageShotAsync(page, Shot("03-run.png"));
+        await ExpectSurfacePickerWorksAsync(page);
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Runs", Exact = true }).First.ClickAsync();
         await Assertions.Expect(page.Locator(".runs-table tbody tr").First.Locator(".badge")).ToHaveTextAsync("Succeeded");
@@ -116,6 +117,15 @@ public sealed partial class DashboardJourneyTests(BrowserFixture fixture) : ICla
         var accuracy = await DrawnAsync(results, names[3], d => d.Traces >= 3);
         var loss = await DrawnAsync(results, names[4], d => d.Traces >= 3 || d.GlPixels > 0);
         Assert.True(accuracy.Plotted && loss.Plotted);
+    }
+
+    /// <summary>Picking another N draws its decision surface.</summary>
+    private static async Task ExpectSurfacePickerWorksAsync(IPage page)
+    {
+        var results = page.Locator("#results");
+        await results.GetByLabel("Hidden units N").SelectOptionAsync("3");
+        await Assertions.Expect(results.GetByRole(AriaRole.Figure, new() { Name = "Decision surface, N = 3 hidden units" })).ToBeVisibleAsync();
+        await DrawnAsync(results, "Decision surface, N = 3 hidden units", d => d.Images >= 1);
     }
 
     private static async Task<ChartDrawing> DrawnAsync(ILocator results, string name, Func<ChartDrawing, bool> drawn)
