@@ -65,12 +65,13 @@ try
         toSucceeded.Add(clock.Elapsed.TotalSeconds);
         var results = page.Locator("#results");
         await Assertions.Expect(results.GetByRole(AriaRole.Figure)).ToHaveCountAsync(5, new() { Timeout = 120_000 });
+        var toFigures = clock.Elapsed.TotalSeconds;
         await WaitDrawnAsync(results);
         toPlots.Add(clock.Elapsed.TotalSeconds);
         runId = page.Url[(page.Url.LastIndexOf('/') + 1)..];
         var run = await server.Services.GetRequiredService<RunCoordinator>().GetAsync(runId) ?? throw new InvalidOperationException("The run is gone.");
         jobSeconds.Add((run.FinishedUtc - run.StartedUtc)?.TotalSeconds ?? double.NaN);
-        Console.Error.WriteLine($"run {i + 1}: Run job → Succeeded shown {toSucceeded[^1]:0.00} s → plots {toPlots[^1]:0.00} s (the job itself {jobSeconds[^1]:0.00} s)");
+        Console.Error.WriteLine($"run {i + 1}: Run job → Succeeded shown {toSucceeded[^1]:0.00} s → charts on the page {toFigures:0.00} s → plots drawn {toPlots[^1]:0.00} s (the job itself {jobSeconds[^1]:0.00} s)");
     }
 
     // 2. The page's data, server side: the app's own ResultsService (and cache) over the last run.
