@@ -180,8 +180,22 @@ public sealed class LocalJobRunner : IJobRunner
     private static double Number(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : double.NaN;
 
-    private static JobHandle HandleOf(Process process) =>
-        new(RunnerName, string.Create(CultureInfo.InvariantCulture, $"{process.Id}@{StartTicks(process)}"));
+    private static JobHandle HandleOf(Process process)
+    {
+        long ticks;
+        try
+        {
+            ticks = StartTicks(process);
+        }
+        catch (Exception e) when (e is InvalidOperationException or Win32Exception)
+        {
+            // The job ended (and was reaped) before its start time could be read: there is nothing to re-attach
+            // to after a restart, and its exit code and output are still read through the Process object.
+            ticks = 0;
+        }
+
+        return new(RunnerName, string.Create(CultureInfo.InvariantCulture, $"{process.Id}@{ticks}"));
+    }
 
     private static long StartTicks(Process process) => process.StartTime.ToUniversalTime().Ticks;
 
