@@ -438,7 +438,6 @@ public sealed class LocalJobRunner : IJobRunner
     /// <summary>A job started by an earlier process: progress from the store, its end from the process table.</summary>
     private sealed class AttachedExecution : ProcessExecution
     {
-        private const string Marker = "n_hidden=";
         private readonly long _startTicks;
         private readonly string _runId;
         private readonly LocalObjectStore _store;
@@ -478,23 +477,15 @@ public sealed class LocalJobRunner : IJobRunner
 
         private async Task<bool> ScanAsync(HashSet<int> done, bool published, CancellationToken token)
         {
-            await foreach (var key in _store.ListAsync($"runs/{_runId}/metrics/", token).ConfigureAwait(false))
+            await foreach (var key in _store.ListAsync(RunKeys.MetricsPrefix(_runId), token).ConfigureAwait(false))
             {
-                var at = key.IndexOf(Marker, StringComparison.Ordinal);
-                if (at < 0)
-                {
-                    continue;
-                }
-
-                var end = key.IndexOf('/', at);
-                var text = end < 0 ? key[(at + Marker.Length)..] : key[(at + Marker.Length)..end];
-                if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && done.Add(n))
+                if (RunKeys.NHiddenOf(key) is { } n && done.Add(n))
                 {
                     Events.Writer.TryWrite(new JobModelDone(n, null));
                 }
             }
 
-            if (!published && await _store.ExistsAsync($"runs/{_runId}/_manifest.json", token).ConfigureAwait(false))
+            if (!published && await _store.ExistsAsync(RunKeys.Manifest(_runId), token).ConfigureAwait(false))
             {
                 Events.Writer.TryWrite(new JobPublished(_runId));
                 return true;

@@ -110,7 +110,7 @@ internal sealed class PlainProgress(TextWriter error) : IStudyProgress
     {
         lock (_gate)
         {
-            error.WriteLine(line.ToString(CultureInfo.InvariantCulture));
+            error.WriteLine(line);
         }
     }
 }

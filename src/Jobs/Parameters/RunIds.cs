@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using OneOff.Aws.Storage;
 
 namespace OneOff.Jobs.Parameters;
 
@@ -23,21 +24,5 @@ public static class RunIds
     }
 
     /// <summary>True for 1–64 characters of [a-z0-9-] starting with a letter or digit.</summary>
-    public static bool IsValid(string? runId)
-    {
-        if (string.IsNullOrEmpty(runId) || runId.Length > 64 || runId[0] == '-')
-        {
-            return false;
-        }
-
-        foreach (var c in runId)
-        {
-            if (!(c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-'))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    public static bool IsValid(string? runId) => RunKeys.IsValidRunId(runId);
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
+using OneOff.Aws.Storage;
 using OneOff.Jobs.Cli;
-using OneOff.Jobs.Output;
 using OneOff.Jobs.Tests.Infrastructure;
 
 namespace OneOff.Jobs.Tests.Cli;

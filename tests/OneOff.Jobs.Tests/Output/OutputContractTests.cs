@@ -1,4 +1,5 @@
 using DuckDB.NET.Data;
+using OneOff.Aws.Storage;
 using OneOff.Jobs.Output;
 using OneOff.Jobs.Tests.Infrastructure;
 

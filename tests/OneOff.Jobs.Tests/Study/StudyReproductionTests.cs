@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OneOff.Aws.Storage;
 using OneOff.Jobs.Output;
 using OneOff.Jobs.Tests.Infrastructure;
 

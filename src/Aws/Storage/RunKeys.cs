@@ -1,10 +1,32 @@
 using System.Globalization;
 
-namespace OneOff.Jobs.Output;
+namespace OneOff.Aws.Storage;
 
-/// <summary>The object keys of a run's outputs (identical in a folder and on S3).</summary>
+/// <summary>
+/// The object keys of a run's outputs (identical in a folder and on S3), shared by the job that writes them, the
+/// runners that follow its progress and the query engines that read them.
+/// </summary>
 public static class RunKeys
 {
+    /// <summary>True for a run id: 1–64 characters of [a-z0-9-], starting with a letter or digit.</summary>
+    public static bool IsValidRunId(string? runId)
+    {
+        if (string.IsNullOrEmpty(runId) || runId.Length > 64 || runId[0] == '-')
+        {
+            return false;
+        }
+
+        foreach (var c in runId)
+        {
+            if (!(c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>The prefix of every object of a run: <c>runs/{runId}/</c>.</summary>
     public static string Run(string runId) => $"runs/{runId}/";
 
