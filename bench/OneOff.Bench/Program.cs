@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.Intrinsics;
 using System.Text;
-using OneOff.Jobs.Data;
-using OneOff.Jobs.Parameters;
+using OneOff.Core.Runs;
 using OneOff.Jobs.Training;
+using OneOff.Jobs.Data;
 
 // Helpers for bench/xo-sweep.sh (not tests):
 //   export DIR   writes the default study's train/test data as CSV for the scikit-learn peer

@@ -1,4 +1,5 @@
 using OneOff.Aws.Clients;
+using OneOff.Core.Storage;
 
 namespace OneOff.Aws.Storage;
 
@@ -26,6 +27,6 @@ public static class ObjectStores
             return S3ObjectStore.Open(S3Root.Parse(root), aws);
         }
 
-        return new LocalObjectStore(root);
+        return new FolderObjectStore(root);
     }
 }

@@ -7,6 +7,7 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using Amazon.S3.Transfer;
 using OneOff.Aws.Clients;
+using OneOff.Core.Storage;
 
 namespace OneOff.Aws.Storage;
 

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using OneOff.Core.Storage;
 
 namespace OneOff.Aws.Storage;
 

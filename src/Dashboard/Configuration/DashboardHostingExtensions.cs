@@ -8,8 +8,8 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using OneOff.Aws.Compute;
-using OneOff.Aws.Storage;
+using OneOff.Core.Compute;
+using OneOff.Core.Storage;
 using OneOff.Dashboard.Authentication;
 using OneOff.Dashboard.Components;
 using OneOff.Dashboard.Data;
@@ -53,7 +53,7 @@ public static class DashboardHostingExtensions
 
         AddLocalAdapters(services);
 
-        // The run page's data: the query engine (DuckDB over the LocalObjectStore above) behind HybridCache;
+        // The run page's data: the query engine (DuckDB over the FolderObjectStore above) behind HybridCache;
         // deleting a run evicts its cache entries.
         services.AddOneOffResults();
         services.AddSingleton<IRunDeletedListener, ResultsCacheEviction>();
@@ -209,11 +209,11 @@ public static class DashboardHostingExtensions
     private static void AddLocalAdapters(IServiceCollection services)
     {
         // Local mode: the data root is the object store and the job's --out. (Aws mode registers S3/EMR adapters.)
-        services.TryAddSingleton(sp => new LocalObjectStore(sp.GetRequiredService<IOptions<OneOffOptions>>().Value.DataRootPath));
-        services.TryAddSingleton<IObjectStore>(sp => sp.GetRequiredService<LocalObjectStore>());
+        services.TryAddSingleton(sp => new FolderObjectStore(sp.GetRequiredService<IOptions<OneOffOptions>>().Value.DataRootPath));
+        services.TryAddSingleton<IObjectStore>(sp => sp.GetRequiredService<FolderObjectStore>());
         services.TryAddSingleton<IJobRunner>(sp => new LocalJobRunner(
             new LocalJobRunnerOptions { JobPath = sp.GetRequiredService<IOptions<RunsOptions>>().Value.JobPathOrDefault },
-            sp.GetRequiredService<LocalObjectStore>(),
+            sp.GetRequiredService<FolderObjectStore>(),
             sp.GetRequiredService<ILogger<LocalJobRunner>>()));
     }
 }

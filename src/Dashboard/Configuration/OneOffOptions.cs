@@ -35,9 +35,9 @@ public sealed class RunsOptions
     /// <summary><c>OneOff:Runs:MaxConcurrent</c>: how many runs execute at once (default 1).</summary>
     public int MaxConcurrent { get; set; } = 1;
 
-    /// <summary><c>OneOff:Runs:JobPath</c>: the built job; default <c>oneoff-job.dll</c> next to the dashboard.</summary>
+    /// <summary><c>OneOff:Runs:JobPath</c>: the built job; default <c>job/oneoff-job.dll</c> beside the dashboard.</summary>
     public string? JobPath { get; set; }
 
     /// <summary>The job path to use.</summary>
-    public string JobPathOrDefault => string.IsNullOrWhiteSpace(JobPath) ? Path.Combine(AppContext.BaseDirectory, "oneoff-job.dll") : JobPath;
+    public string JobPathOrDefault => string.IsNullOrWhiteSpace(JobPath) ? Path.Combine(AppContext.BaseDirectory, "job", "oneoff-job.dll") : JobPath;
 }

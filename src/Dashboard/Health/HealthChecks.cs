@@ -2,8 +2,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using OneOff.Aws.Query;
-using OneOff.Aws.Storage;
+using OneOff.Core.Query;
+using OneOff.Core.Storage;
 using OneOff.Dashboard.Data;
 
 namespace OneOff.Dashboard.Health;

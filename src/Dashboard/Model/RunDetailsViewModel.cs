@@ -1,10 +1,10 @@
 using System.Security.Claims;
-using OneOff.Aws.Query;
+using OneOff.Core.Query;
 using OneOff.Dashboard.Components.Controls.Charts;
 using OneOff.Dashboard.Data;
 using OneOff.Dashboard.Results;
 using OneOff.Dashboard.Runs;
-using OneOff.Jobs.Output;
+using OneOff.Core.Runs;
 
 namespace OneOff.Dashboard.Model;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using OneOff.Dashboard.Data;
 using OneOff.Dashboard.Runs;
-using OneOff.Jobs.Parameters;
+using OneOff.Core.Runs;
 
 namespace OneOff.Dashboard.Model;
 

@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using OneOff.Dashboard.Runs;
-using OneOff.Jobs.Parameters;
+using OneOff.Core.Runs;
 
 namespace OneOff.Dashboard.Model;
 

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Caching.Hybrid;
-using OneOff.Aws.Query;
+using OneOff.Core.Query;
 
 namespace OneOff.Dashboard.Results;
 

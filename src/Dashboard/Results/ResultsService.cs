@@ -2,8 +2,9 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Options;
-using OneOff.Aws.Query;
-using OneOff.Aws.Storage;
+using OneOff.Core.Query;
+using OneOff.Core.Storage;
+using OneOff.Core.Runs;
 
 namespace OneOff.Dashboard.Results;
 
@@ -75,7 +76,7 @@ public sealed class ResultsService(HybridCache cache, IQueryEngine engine, IObje
     /// <summary>Drops every cached result of a run; call it when the run is deleted (after its files are gone).</summary>
     public ValueTask EvictRunAsync(string runId, CancellationToken cancellationToken = default)
     {
-        RunPaths.ValidateRunId(runId);
+        RunKeys.ThrowIfInvalidRunId(runId);
         return cache.RemoveByTagAsync(RunTag(runId), cancellationToken);
     }
 
@@ -84,7 +85,7 @@ public sealed class ResultsService(HybridCache cache, IQueryEngine engine, IObje
     private async ValueTask<T> GetAsync<T>(
         QueryDefinition query, string runId, string? argument, Func<IQueryEngine, CancellationToken, Task<T>> ask, CancellationToken cancellationToken)
     {
-        RunPaths.ValidateRunId(runId);
+        RunKeys.ThrowIfInvalidRunId(runId);
         var key = argument is null ? $"{query.Name}/{runId}" : $"{query.Name}/{runId}/{argument}";
         var oversize = new StrongBox<bool>();
         var value = await cache.GetOrCreateAsync(
@@ -93,7 +94,7 @@ public sealed class ResultsService(HybridCache cache, IQueryEngine engine, IObje
             static async (state, ct) =>
             {
                 // Checked here, on a miss only: a cached run is published (deleting it evicts its entries).
-                if (!await state.Store.ExistsAsync(RunPaths.ManifestKey(state.RunId), ct).ConfigureAwait(false))
+                if (!await state.Store.ExistsAsync(RunKeys.Manifest(state.RunId), ct).ConfigureAwait(false))
                 {
                     throw new RunNotPublishedException(state.RunId);
                 }

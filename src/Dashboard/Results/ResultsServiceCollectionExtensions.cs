@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using OneOff.Aws.Query;
-using OneOff.Aws.Storage;
+using OneOff.Core.Query;
+using OneOff.Core.Storage;
+using OneOff.DuckDb;
 
 namespace OneOff.Dashboard.Results;
 
@@ -11,7 +12,7 @@ public static class ResultsServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="ResultsService"/> and its <see cref="HybridCache"/>: payload limit and memory budget from
     /// <see cref="ResultsCacheOptions"/> (section <c>OneOff:Results</c>), compact serializers for every result type.
-    /// The query engine defaults to <see cref="DuckDbQueryEngine"/> over the registered <see cref="LocalObjectStore"/>;
+    /// The query engine defaults to <see cref="DuckDbQueryEngine"/> over the registered <see cref="FolderObjectStore"/>;
     /// register another <see cref="IQueryEngine"/> (Athena) before or after to replace it.
     /// </summary>
     /// <remarks>
@@ -45,8 +46,8 @@ public static class ResultsServiceCollectionExtensions
             .AddSerializer<LossCurves, CompactResultSerializer>();
 
         services.TryAddSingleton<IQueryEngine>(provider => new DuckDbQueryEngine(
-            provider.GetRequiredService<IObjectStore>() as LocalObjectStore
-                ?? throw new InvalidOperationException("DuckDbQueryEngine reads a local folder: register a LocalObjectStore as IObjectStore, or register the Athena IQueryEngine in Aws mode."),
+            provider.GetRequiredService<IObjectStore>() as FolderObjectStore
+                ?? throw new InvalidOperationException("DuckDbQueryEngine reads a local folder: register a FolderObjectStore as IObjectStore, or register the Athena IQueryEngine in Aws mode."),
             provider.GetService<ILogger<DuckDbQueryEngine>>()));
         services.TryAddSingleton<ResultsService>();
         return services;

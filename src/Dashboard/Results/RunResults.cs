@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using OneOff.Aws.Query;
+using OneOff.Core.Query;
 
 namespace OneOff.Dashboard.Results;
 

@@ -3,13 +3,12 @@ using System.Security.Claims;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using OneOff.Aws.Compute;
-using OneOff.Aws.Storage;
+using OneOff.Core.Compute;
+using OneOff.Core.Storage;
 using OneOff.Dashboard.Authentication;
 using OneOff.Dashboard.Configuration;
 using OneOff.Dashboard.Data;
-using OneOff.Jobs.Output;
-using OneOff.Jobs.Parameters;
+using OneOff.Core.Runs;
 
 namespace OneOff.Dashboard.Runs;
 
@@ -53,7 +52,7 @@ public sealed partial class RunCoordinator(
     /// <summary>One run, or null when there is none with that id.</summary>
     public async Task<RunSnapshot?> GetAsync(string runId, CancellationToken cancellationToken = default)
     {
-        if (!RunIds.IsValid(runId))
+        if (!RunKeys.IsValidRunId(runId))
         {
             return null;
         }
@@ -103,7 +102,7 @@ public sealed partial class RunCoordinator(
             string id;
             do
             {
-                id = RunIds.New(time);
+                id = RunKeys.NewRunId(time);
             }
             while (await db.Runs.AnyAsync(r => r.Id == id, cancellationToken).ConfigureAwait(false));
 
@@ -183,7 +182,7 @@ public sealed partial class RunCoordinator(
             return new CommandResult("Only Operators can delete runs.");
         }
 
-        if (!RunIds.IsValid(runId))
+        if (!RunKeys.IsValidRunId(runId))
         {
             return new CommandResult($"There is no run '{runId}'.");
         }
@@ -439,7 +438,7 @@ public sealed partial class RunCoordinator(
         IJobExecution execution;
         try
         {
-            execution = await runner.StartAsync(new JobRequest(run.Id, ArgumentsOf(run.Parameters)), cancellationToken).ConfigureAwait(false);
+            execution = await runner.StartAsync(new JobRequest(run.Parameters with { RunId = run.Id }), cancellationToken).ConfigureAwait(false);
         }
         catch (JobStartException e)
         {
@@ -511,8 +510,8 @@ public sealed partial class RunCoordinator(
         else
         {
             var reason = failure
-                ?? (exit.ExitCode is { } code && exit.Diagnostics is { } tail ? $"the job exited with code {code}: {LastLine(tail)}" : null)
-                ?? (exit.ExitCode is { } c ? $"the job exited with code {c} without publishing" : "interrupted: the job ended without publishing");
+                ?? exit.Reason
+                ?? "interrupted: the job ended without publishing";
             await FinishFailedAsync(run.Id, reason, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -671,27 +670,6 @@ public sealed partial class RunCoordinator(
         {
             return _active.TryGetValue(runId, out var active) && active.Record is not null ? active.Current() : null;
         }
-    }
-
-    internal static IReadOnlyList<string> ArgumentsOf(RunParameters parameters)
-    {
-        var arguments = new List<string>();
-        foreach (var p in RunParameterTable.All)
-        {
-            if (p != RunParameterTable.RunId)
-            {
-                arguments.Add(p.Flag);
-                arguments.Add(RunParameterParser.Format(p, parameters));
-            }
-        }
-
-        return arguments;
-    }
-
-    private static string LastLine(string text)
-    {
-        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return lines.Length == 0 ? text : lines[^1];
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} queued by {User}")]

@@ -1,6 +1,6 @@
-using OneOff.Aws.Compute;
-using OneOff.Aws.Storage;
-using OneOff.Jobs.Output;
+using OneOff.Core.Compute;
+using OneOff.Core.Storage;
+using OneOff.Core.Runs;
 
 namespace OneOff.Dashboard.Runs;
 
@@ -27,7 +27,7 @@ internal static class RunOutputs
         try
         {
             var bytes = await store.GetAsync(RunKeys.Metrics(runId, nHidden), cancellationToken).ConfigureAwait(false);
-            return ToMetrics(await RunTables.ReadMetricsAsync(bytes, nHidden, cancellationToken).ConfigureAwait(false));
+            return ToMetrics(await MetricsTable.ReadAsync(bytes, nHidden, cancellationToken).ConfigureAwait(false));
         }
         catch (Exception e) when (e is ObjectNotFoundException or InvalidDataException or IOException)
         {

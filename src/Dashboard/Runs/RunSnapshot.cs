@@ -1,9 +1,9 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using OneOff.Aws.Compute;
+using OneOff.Core.Compute;
 using OneOff.Dashboard.Data;
-using OneOff.Jobs.Parameters;
+using OneOff.Core.Runs;
 
 namespace OneOff.Dashboard.Runs;
 

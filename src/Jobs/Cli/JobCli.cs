@@ -1,7 +1,7 @@
 using System.CommandLine;
 using OneOff.Aws.Storage;
-using OneOff.Jobs.Output;
-using OneOff.Jobs.Parameters;
+using OneOff.Core.Storage;
+using OneOff.Core.Runs;
 using OneOff.Jobs.Study;
 using OneOff.Jobs.Training;
 using Spectre.Console;
@@ -113,7 +113,7 @@ public static class JobCli
         var p = outcome.Parameters!;
         if (p.RunId.Length == 0)
         {
-            p = p with { RunId = RunIds.New(time) };
+            p = p with { RunId = RunKeys.NewRunId(time) };
         }
 
         var store = OpenStore(result.GetValue(outOption), console, out var code);
@@ -140,7 +140,7 @@ public static class JobCli
         Option<bool> jsonOption, Option<Precision> precisionOption, Func<XoStudy, string, CancellationToken, Task> step, CancellationToken cancellationToken)
     {
         var runId = result.GetValue(runIdOption) ?? "";
-        if (!RunIds.IsValid(runId))
+        if (!RunKeys.IsValidRunId(runId))
         {
             return UsageError(console, $"--run-id is not a valid run id (got '{runId}'); pass {RunParameterTable.RunId.ValidText}.");
         }

@@ -2,8 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using OneOff.Jobs.Output;
-using OneOff.Jobs.Parameters;
+using OneOff.Core.Runs;
 using OneOff.Jobs.Study;
 using Spectre.Console;
 

@@ -1,4 +1,4 @@
-using OneOff.Jobs.Parameters;
+using OneOff.Core.Runs;
 
 namespace OneOff.Jobs.Data;
 

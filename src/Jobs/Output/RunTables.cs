@@ -1,7 +1,7 @@
-using Parquet;
 using Parquet.Schema;
-using OneOff.Jobs.Data;
+using OneOff.Core.Runs;
 using OneOff.Jobs.Training;
+using OneOff.Jobs.Data;
 
 namespace OneOff.Jobs.Output;
 
@@ -11,36 +11,6 @@ namespace OneOff.Jobs.Output;
 /// </summary>
 public static class RunTables
 {
-    private static readonly DataField<long> s_id = new("id");
-    private static readonly DataField<double> s_ranNum = new("ran_num");
-    private static readonly DataField<string> s_class = new("class");
-    private static readonly DataField<double> s_xScore = new("xscore");
-    private static readonly DataField<double> s_oScore = new("oscore");
-    private static readonly DataField<double> s_bScore = new("bscore");
-    private static readonly DataField<double> s_x0 = new("x0");
-    private static readonly DataField<double> s_y0 = new("y0");
-    private static readonly DataField<double> s_x = new("x");
-    private static readonly DataField<double> s_y = new("y");
-    private static readonly ParquetSchema s_points = new(s_id, s_ranNum, s_class, s_xScore, s_oScore, s_bScore, s_x0, s_y0, s_x, s_y);
-
-    private static readonly DataField<string> s_classPred = new("class_pred");
-    private static readonly DataField<double> s_pX = new("p_x");
-    private static readonly DataField<double> s_pO = new("p_o");
-    private static readonly DataField<double> s_pB = new("p_b");
-    private static readonly ParquetSchema s_grid = new(s_x, s_y, s_classPred, s_pX, s_pO, s_pB);
-
-    private static readonly DataField<double> s_trainAcc = new("train_acc");
-    private static readonly DataField<double> s_testAcc = new("test_acc");
-    private static readonly DataField<double> s_surfaceAgree = new("surface_agree");
-    private static readonly DataField<int> s_iterations = new("iterations");
-    private static readonly DataField<double> s_finalLoss = new("final_loss");
-    private static readonly DataField<double> s_fitSeconds = new("fit_seconds");
-    private static readonly ParquetSchema s_metrics = new(s_trainAcc, s_testAcc, s_surfaceAgree, s_iterations, s_finalLoss, s_fitSeconds);
-
-    private static readonly DataField<int> s_iteration = new("iteration");
-    private static readonly DataField<double> s_loss = new("loss");
-    private static readonly ParquetSchema s_lossSchema = new(s_iteration, s_loss);
-
     /// <summary>The train/test table of a data set.</summary>
     public static async Task<byte[]> PointsAsync(XoDataset data, CancellationToken cancellationToken = default)
     {
@@ -60,18 +30,18 @@ public static class RunTables
             bs[i] = data.Classes[i] == XoClass.B ? 1 : 0;
         }
 
-        return await WriteAsync(s_points, async rg =>
+        return await ParquetTables.WriteAsync(RunSchemas.Points, async rg =>
         {
-            await rg.WriteAsync<long>(s_id, ids, cancellationToken: cancellationToken).ConfigureAwait(false);
-            await rg.WriteAsync<double>(s_ranNum, data.RanNum, cancellationToken: cancellationToken).ConfigureAwait(false);
-            await rg.WriteAsync(s_class, names).ConfigureAwait(false);
-            await rg.WriteAsync<double>(s_xScore, xs, cancellationToken: cancellationToken).ConfigureAwait(false);
-            await rg.WriteAsync<double>(s_oScore, os, cancellationToken: cancellationToken).ConfigureAwait(false);
-            await rg.WriteAsync<double>(s_bScore, bs, cancellationToken: cancellationToken).ConfigureAwait(false);
-            await rg.WriteAsync<double>(s_x0, data.X0, cancellationToken: cancellationToken).ConfigureAwait(false);
-            await rg.WriteAsync<double>(s_y0, data.Y0, cancellationToken: cancellationToken).ConfigureAwait(false);
-            await rg.WriteAsync<double>(s_x, data.X, cancellationToken: cancellationToken).ConfigureAwait(false);
-            await rg.WriteAsync<double>(s_y, data.Y, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await rg.WriteAsync<long>(RunSchemas.Id, ids, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await rg.WriteAsync<double>(RunSchemas.RanNum, data.RanNum, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await rg.WriteAsync(RunSchemas.Class, names).ConfigureAwait(false);
+            await rg.WriteAsync<double>(RunSchemas.XScore, xs, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await rg.WriteAsync<double>(RunSchemas.OScore, os, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await rg.WriteAsync<double>(RunSchemas.BScore, bs, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await rg.WriteAsync<double>(RunSchemas.X0, data.X0, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await rg.WriteAsync<double>(RunSchemas.Y0, data.Y0, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await rg.WriteAsync<double>(RunSchemas.X, data.X, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await rg.WriteAsync<double>(RunSchemas.Y, data.Y, cancellationToken: cancellationToken).ConfigureAwait(false);
         }).ConfigureAwait(false);
     }
 
@@ -80,11 +50,11 @@ public static class RunTables
     public static async Task<XoDataset> ReadPointsAsync(byte[] parquet, CancellationToken cancellationToken = default)
     {
         using var stream = new MemoryStream(parquet, writable: false);
-        await using var reader = await OpenAsync(stream, s_points, cancellationToken).ConfigureAwait(false);
+        await using var reader = await ParquetTables.OpenAsync(stream, RunSchemas.Points, cancellationToken).ConfigureAwait(false);
         using var rg = reader.OpenRowGroupReader(0);
         var n = checked((int)rg.RowCount);
         var names = new string?[n];
-        await rg.ReadAsync(s_class, names.AsMemory(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        await rg.ReadAsync(RunSchemas.Class, names.AsMemory(), cancellationToken: cancellationToken).ConfigureAwait(false);
         var classes = new XoClass[n];
         for (var i = 0; i < n; i++)
         {
@@ -104,8 +74,8 @@ public static class RunTables
             return values;
         }
 
-        return new XoDataset(await Read(s_ranNum).ConfigureAwait(false), classes, await Read(s_x0).ConfigureAwait(false),
-            await Read(s_y0).ConfigureAwait(false), await Read(s_x).ConfigureAwait(false), await Read(s_y).ConfigureAwait(false));
+        return new XoDataset(await Read(RunSchemas.RanNum).ConfigureAwait(false), classes, await Read(RunSchemas.X0).ConfigureAwait(false),
+            await Read(RunSchemas.Y0).ConfigureAwait(false), await Read(RunSchemas.X).ConfigureAwait(false), await Read(RunSchemas.Y).ConfigureAwait(false));
     }
 
     /// <summary>The grid table of one model: every cell's centre, predicted class and probabilities.</summary>
@@ -114,56 +84,15 @@ public static class RunTables
         ArgumentNullException.ThrowIfNull(model);
         var (x, y) = XoGrid.Centres();
         var names = model.GridClass.Select(c => XoGeometry.ClassNames[(int)c]).ToArray();
-        return await WriteAsync(s_grid, async rg =>
+        return await ParquetTables.WriteAsync(RunSchemas.Grid, async rg =>
         {
-            await rg.WriteAsync<double>(s_x, x, cancellationToken: cancellationToken).ConfigureAwait(false);
-            await rg.WriteAsync<double>(s_y, y, cancellationToken: cancellationToken).ConfigureAwait(false);
-            await rg.WriteAsync(s_classPred, names).ConfigureAwait(false);
-            await rg.WriteAsync<double>(s_pX, model.GridPX, cancellationToken: cancellationToken).ConfigureAwait(false);
-            await rg.WriteAsync<double>(s_pO, model.GridPO, cancellationToken: cancellationToken).ConfigureAwait(false);
-            await rg.WriteAsync<double>(s_pB, model.GridPB, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await rg.WriteAsync<double>(RunSchemas.X, x, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await rg.WriteAsync<double>(RunSchemas.Y, y, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await rg.WriteAsync(RunSchemas.ClassPred, names).ConfigureAwait(false);
+            await rg.WriteAsync<double>(RunSchemas.PX, model.GridPX, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await rg.WriteAsync<double>(RunSchemas.PO, model.GridPO, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await rg.WriteAsync<double>(RunSchemas.PB, model.GridPB, cancellationToken: cancellationToken).ConfigureAwait(false);
         }).ConfigureAwait(false);
-    }
-
-    /// <summary>The one-row metrics table of one model.</summary>
-    public static Task<byte[]> MetricsAsync(ManifestModel m, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(m);
-        return WriteAsync(s_metrics, async rg =>
-        {
-            await rg.WriteAsync<double>(s_trainAcc, new[] { m.TrainAcc }, cancellationToken: cancellationToken).ConfigureAwait(false);
-            await rg.WriteAsync<double>(s_testAcc, new[] { m.TestAcc }, cancellationToken: cancellationToken).ConfigureAwait(false);
-            await rg.WriteAsync<double>(s_surfaceAgree, new[] { m.SurfaceAgree }, cancellationToken: cancellationToken).ConfigureAwait(false);
-            await rg.WriteAsync<int>(s_iterations, new[] { m.Iterations }, cancellationToken: cancellationToken).ConfigureAwait(false);
-            await rg.WriteAsync<double>(s_finalLoss, new[] { m.FinalLoss }, cancellationToken: cancellationToken).ConfigureAwait(false);
-            await rg.WriteAsync<double>(s_fitSeconds, new[] { m.FitSeconds }, cancellationToken: cancellationToken).ConfigureAwait(false);
-        });
-    }
-
-    /// <summary>Reads a metrics table back.</summary>
-    /// <exception cref="InvalidDataException">Not a one-row metrics table.</exception>
-    public static async Task<ManifestModel> ReadMetricsAsync(byte[] parquet, int nHidden, CancellationToken cancellationToken = default)
-    {
-        using var stream = new MemoryStream(parquet, writable: false);
-        await using var reader = await OpenAsync(stream, s_metrics, cancellationToken).ConfigureAwait(false);
-        using var rg = reader.OpenRowGroupReader(0);
-        if (rg.RowCount != 1)
-        {
-            throw new InvalidDataException($"The metrics of N={nHidden} have {rg.RowCount} rows; expected 1.");
-        }
-
-        async Task<double> One(DataField<double> field)
-        {
-            var v = new double[1];
-            await rg.ReadAsync<double>(field, v.AsMemory(), cancellationToken: cancellationToken).ConfigureAwait(false);
-            return v[0];
-        }
-
-        var iterations = new int[1];
-        await rg.ReadAsync<int>(s_iterations, iterations.AsMemory(), cancellationToken: cancellationToken).ConfigureAwait(false);
-        return new ManifestModel(nHidden, await One(s_trainAcc).ConfigureAwait(false), await One(s_testAcc).ConfigureAwait(false),
-            await One(s_surfaceAgree).ConfigureAwait(false), iterations[0], await One(s_finalLoss).ConfigureAwait(false),
-            await One(s_fitSeconds).ConfigureAwait(false));
     }
 
     /// <summary>The loss curve of one model: the loss after each accepted iteration.</summary>
@@ -171,47 +100,11 @@ public static class RunTables
     {
         ArgumentNullException.ThrowIfNull(model);
         var iterations = Enumerable.Range(1, model.Loss.Length).ToArray();
-        return WriteAsync(s_lossSchema, async rg =>
+        return ParquetTables.WriteAsync(RunSchemas.LossCurve, async rg =>
         {
-            await rg.WriteAsync<int>(s_iteration, iterations, cancellationToken: cancellationToken).ConfigureAwait(false);
-            await rg.WriteAsync<double>(s_loss, model.Loss, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await rg.WriteAsync<int>(RunSchemas.Iteration, iterations, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await rg.WriteAsync<double>(RunSchemas.Loss, model.Loss, cancellationToken: cancellationToken).ConfigureAwait(false);
         });
     }
 
-    private static async Task<ParquetReader> OpenAsync(Stream stream, ParquetSchema expected, CancellationToken cancellationToken)
-    {
-        ParquetReader reader;
-        try
-        {
-            reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or ArgumentException)
-        {
-            throw new InvalidDataException($"Not a readable Parquet file: {e.Message}", e);
-        }
-
-        var names = reader.Schema.GetDataFields().Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
-        var missing = expected.GetDataFields().Select(f => f.Name).Where(n => !names.Contains(n)).ToList();
-        if (missing.Count > 0 || reader.RowGroupCount != 1)
-        {
-            await reader.DisposeAsync().ConfigureAwait(false);
-            throw new InvalidDataException(missing.Count > 0
-                ? $"The Parquet file lacks the column(s) {string.Join(", ", missing)}."
-                : $"The Parquet file has {reader.RowGroupCount} row groups; expected 1.");
-        }
-
-        return reader;
-    }
-
-    private static async Task<byte[]> WriteAsync(ParquetSchema schema, Func<ParquetRowGroupWriter, Task> write)
-    {
-        using var stream = new MemoryStream();
-        await using (var writer = await ParquetWriter.CreateAsync(schema, stream).ConfigureAwait(false))
-        {
-            using var rg = writer.CreateRowGroup();
-            await write(rg).ConfigureAwait(false);
-        }
-
-        return stream.ToArray();
-    }
 }

@@ -1,5 +1,4 @@
-using OneOff.Jobs.Output;
-using OneOff.Jobs.Parameters;
+using OneOff.Core.Runs;
 
 namespace OneOff.Jobs.Study;
 

@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Reflection;
-using OneOff.Aws.Storage;
+using OneOff.Core.Storage;
+using OneOff.Core.Runs;
+using OneOff.Jobs.Training;
 using OneOff.Jobs.Data;
 using OneOff.Jobs.Output;
-using OneOff.Jobs.Parameters;
-using OneOff.Jobs.Training;
 
 namespace OneOff.Jobs.Study;
 
@@ -121,7 +121,7 @@ public sealed class XoStudy(IObjectStore store, TimeProvider time, IStudyProgres
                 continue;
             }
 
-            models.Add(await RunTables.ReadMetricsAsync(await store.GetAsync(RunKeys.Metrics(runId, n), cancellationToken).ConfigureAwait(false), n, cancellationToken).ConfigureAwait(false));
+            models.Add(await MetricsTable.ReadAsync(await store.GetAsync(RunKeys.Metrics(runId, n), cancellationToken).ConfigureAwait(false), n, cancellationToken).ConfigureAwait(false));
         }
 
         if (missing.Count > 0)
@@ -183,7 +183,7 @@ public sealed class XoStudy(IObjectStore store, TimeProvider time, IStudyProgres
         await store.PutAsync(RunKeys.Loss(runId, result.NHidden), await RunTables.LossAsync(result, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
         // Metrics last: their partition appearing is what progress displays look for.
-        await store.PutAsync(RunKeys.Metrics(runId, result.NHidden), await RunTables.MetricsAsync(model, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        await store.PutAsync(RunKeys.Metrics(runId, result.NHidden), await MetricsTable.WriteAsync(model, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         progress.ModelDone(model);
         return model;
     }

@@ -1,4 +1,4 @@
-using OneOff.Jobs.Data;
+using OneOff.Core.Runs;
 
 namespace OneOff.Jobs.Training;
 

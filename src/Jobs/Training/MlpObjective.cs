@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using OneOff.Jobs.Data;
+using OneOff.Core.Runs;
 
 namespace OneOff.Jobs.Training;
 

@@ -1,5 +1,5 @@
+using OneOff.Core.Runs;
 using OneOff.Jobs.Data;
-using OneOff.Jobs.Parameters;
 
 namespace OneOff.Jobs.Training;
 

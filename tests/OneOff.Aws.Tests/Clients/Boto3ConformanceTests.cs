@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using OneOff.Aws.Tests.Infrastructure;
+using OneOff.Testing;
 
 namespace OneOff.Aws.Tests.Clients;
 
@@ -74,7 +75,7 @@ public sealed class Boto3ConformanceTests(Boto3ConformanceTests.Boto3Run boto3, 
                 ["calls"] = new JsonArray([.. cases.Select(c => new JsonObject { ["service"] = c.Service, ["operation"] = c.Operation, ["input"] = JsonNode.Parse(c.Input) })]),
             };
             var run = await ProcessRunner.RunAsync(
-                python, [Path.Combine(Repo.Root, "tests", "OneOff.Aws.Tests", "python", "boto3_driver.py")], stdin: job.ToJsonString(),
+                python, [Path.Combine(RepoPaths.Root, "tests", "OneOff.Aws.Tests", "python", "boto3_driver.py")], stdin: job.ToJsonString(),
                 environment: new Dictionary<string, string?> { ["AWS_CONFIG_FILE"] = "/dev/null", ["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null", ["AWS_PROFILE"] = null });
             if (run.ExitCode != 0)
             {

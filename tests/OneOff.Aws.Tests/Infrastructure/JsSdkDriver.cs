@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using OneOff.Testing;
 
 namespace OneOff.Aws.Tests.Infrastructure;
 
@@ -24,7 +25,7 @@ public static class JsSdkDriver
     /// <summary>Null when the driver can run, else why not.</summary>
     public static string? Unavailable =>
         ProcessRunner.FindOnPath("node") is null ? "node is not on PATH (./test.sh installs it)"
-        : !Directory.Exists(Path.Combine(Repo.NpmDirectory, "node_modules", "@aws-sdk", "client-athena")) ? $"the AWS SDK for JavaScript is not installed in {Repo.NpmDirectory} (./test.sh runs npm ci there)"
+        : !Directory.Exists(Path.Combine(RepoPaths.AwsSdkNpmDirectory, "node_modules", "@aws-sdk", "client-athena")) ? $"the AWS SDK for JavaScript is not installed in {RepoPaths.AwsSdkNpmDirectory} (./test.sh runs npm ci there)"
         : null;
 
     public static async Task<IReadOnlyList<JsSdkResult>> RunAsync(Uri endpoint, IReadOnlyList<JsSdkCall> calls)
@@ -38,7 +39,7 @@ public static class JsSdkDriver
             ["calls"] = new JsonArray([.. calls.Select(c => new JsonObject { ["service"] = c.Service, ["operation"] = c.Operation, ["input"] = c.Input.DeepClone() })]),
         };
         var result = await ProcessRunner.RunAsync(
-            ProcessRunner.FindOnPath("node") ?? "node", ["sdk-driver.mjs"], Repo.NpmDirectory, job.ToJsonString(), timeout: TimeSpan.FromMinutes(2));
+            ProcessRunner.FindOnPath("node") ?? "node", ["sdk-driver.mjs"], RepoPaths.AwsSdkNpmDirectory, job.ToJsonString(), timeout: TimeSpan.FromMinutes(2));
         if (result.ExitCode != 0)
         {
             throw new InvalidOperationException($"sdk-driver.mjs failed ({result.ExitCode}): {result.StdErr}");

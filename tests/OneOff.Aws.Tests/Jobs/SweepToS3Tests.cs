@@ -1,9 +1,11 @@
 using System.Text.Json.Nodes;
-using OneOff.Aws.Storage;
+using OneOff.Core.Storage;
 using OneOff.Aws.Tests.Infrastructure;
 using OneOff.Aws.Tests.Storage;
 using Parquet;
 using Parquet.Schema;
+using OneOff.Testing;
+using OneOff.Aws.Storage;
 
 namespace OneOff.Aws.Tests.Jobs;
 
@@ -34,7 +36,7 @@ public sealed class SweepToS3Tests(MotoServer moto) : IDisposable
         Assert.True(toS3.ExitCode == 0, $"sweep to S3 failed: {toS3.StdErr}");
         Assert.True(toFolder.ExitCode == 0, $"sweep to a folder failed: {toFolder.StdErr}");
         using var remote = new S3ObjectStore(s3, S3Root.Parse($"s3://{Bucket}/study"));
-        var local = new LocalObjectStore(_local);
+        var local = new FolderObjectStore(_local);
         var keys = await local.ListAsync("runs/", Ct).ToListAsync(Ct);
         Assert.Equal(keys, await remote.ListAsync("runs/", Ct).ToListAsync(Ct));
         Assert.Contains($"runs/{RunId}/_manifest.json", keys);
@@ -80,7 +82,7 @@ public sealed class SweepToS3Tests(MotoServer moto) : IDisposable
     {
         moto.SkipIfUnavailable();
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-        var job = Path.Combine(Repo.Root, "src", "Jobs", "bin", configuration, "net10.0", "oneoff-job.dll");
+        var job = Path.Combine(RepoPaths.Root, "src", "Jobs", "bin", configuration, "net10.0", "oneoff-job.dll");
         Assert.True(File.Exists(job), $"{job} is not built.");
         return ProcessRunner.RunAsync(
             "dotnet",

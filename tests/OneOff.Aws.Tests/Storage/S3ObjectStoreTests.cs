@@ -2,7 +2,9 @@ using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 using OneOff.Aws.Storage;
+using OneOff.Core.Storage;
 using OneOff.Aws.Tests.Infrastructure;
+using OneOff.Testing;
 
 namespace OneOff.Aws.Tests.Storage;
 

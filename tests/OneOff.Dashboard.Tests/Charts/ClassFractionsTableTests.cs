@@ -1,5 +1,5 @@
 using Bunit;
-using OneOff.Aws.Query;
+using OneOff.Core.Query;
 using OneOff.Dashboard.Components.Controls.Charts;
 
 namespace OneOff.Dashboard.Tests.Charts;

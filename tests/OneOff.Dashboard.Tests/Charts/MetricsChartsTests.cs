@@ -1,4 +1,4 @@
-using OneOff.Aws.Query;
+using OneOff.Core.Query;
 using OneOff.Dashboard.Components.Controls.Charts;
 
 namespace OneOff.Dashboard.Tests.Charts;

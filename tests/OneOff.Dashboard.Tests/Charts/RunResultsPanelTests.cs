@@ -1,9 +1,9 @@
 using Bunit;
-using OneOff.Aws.Query;
-using OneOff.Aws.Storage;
-using OneOff.Aws.Tests.Query;
+using OneOff.Core.Storage;
 using OneOff.Dashboard.Components.Controls.Charts;
 using OneOff.Dashboard.Results;
+using OneOff.DuckDb;
+using OneOff.Testing;
 
 namespace OneOff.Dashboard.Tests.Charts;
 
@@ -35,7 +35,7 @@ public sealed class RunResultsPanelTests(PublishedRunFixture run) : ChartTestCon
     {
         var results = await LoadAsync();
         var other = run.Expected.HiddenSizes.First(n => n != run.Expected.BestNHidden);
-        var engine = new DuckDbQueryEngine(new LocalObjectStore(run.Root));
+        var engine = new DuckDbQueryEngine(new FolderObjectStore(run.Root));
         var asked = new List<int>();
         var panel = Render<RunResultsPanel>(p => p
             .Add(c => c.Results, results)
@@ -56,7 +56,7 @@ public sealed class RunResultsPanelTests(PublishedRunFixture run) : ChartTestCon
 
     private async Task<RunResults> LoadAsync()
     {
-        using var engine = new DuckDbQueryEngine(new LocalObjectStore(run.Root));
+        using var engine = new DuckDbQueryEngine(new FolderObjectStore(run.Root));
         var token = Xunit.TestContext.Current.CancellationToken;
         var metrics = await engine.GetMetricsAsync(PublishedRunFixture.RunId, token);
         return new RunResults(

@@ -1,4 +1,4 @@
-using OneOff.Aws.Query;
+using OneOff.Core.Query;
 
 namespace OneOff.Dashboard.Tests.Charts;
 

@@ -51,9 +51,9 @@ public sealed class TrueBoundaryTests
     [Fact]
     public void Of_ManifestParameters_TakesTheRunsRadiusAndHalfWidth()
     {
-        var parameters = new OneOff.Jobs.Parameters.RunParameters { Radius = 2.5, XHalfWidth = 0.75, RunId = "r" };
+        var parameters = new OneOff.Core.Runs.RunParameters { Radius = 2.5, XHalfWidth = 0.75, RunId = "r" };
 
-        var boundary = TrueBoundary.Of(OneOff.Jobs.Output.ManifestParameters.From(parameters));
+        var boundary = TrueBoundary.Of(OneOff.Core.Runs.ManifestParameters.From(parameters));
 
         Assert.Equal(new TrueBoundary(2.5, 0.75), boundary);
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using OneOff.Dashboard.Tests.Infrastructure;
+using OneOff.Testing;
 
 namespace OneOff.Dashboard.Tests.Configuration;
 

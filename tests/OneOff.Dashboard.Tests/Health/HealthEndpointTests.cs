@@ -1,10 +1,12 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using OneOff.Aws.Query;
-using OneOff.Aws.Storage;
+using OneOff.Core.Query;
+using OneOff.Core.Storage;
 using OneOff.Dashboard.Tests.Infrastructure;
 using OneOff.Dashboard.Tests.Results;
+using OneOff.DuckDb;
+using OneOff.Testing;
 
 namespace OneOff.Dashboard.Tests.Health;
 
@@ -15,7 +17,7 @@ public sealed class HealthEndpointTests
     {
         using var folder = new TempFolder();
         await using var app = new DashboardApp(folder.Path, s => s.AddSingleton<IQueryEngine>(sp =>
-            new CountingQueryEngine(new DuckDbQueryEngine(sp.GetRequiredService<LocalObjectStore>())) { Health = new QueryEngineHealth(false, "DuckDB is not there") }));
+            new CountingQueryEngine(new DuckDbQueryEngine(sp.GetRequiredService<FolderObjectStore>())) { Health = new QueryEngineHealth(false, "DuckDB is not there") }));
         using var client = app.Client();
 
         using var response = await client.GetAsync(new Uri("/healthz", UriKind.Relative), TestContext.Current.CancellationToken);

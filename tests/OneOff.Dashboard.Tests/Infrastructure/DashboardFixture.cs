@@ -1,3 +1,5 @@
+using OneOff.Testing;
+
 namespace OneOff.Dashboard.Tests.Infrastructure;
 
 /// <summary>One app over one temp data root for a whole test class.</summary>

@@ -1,7 +1,7 @@
 using OneOff.Dashboard.Data;
 using OneOff.Dashboard.Model;
 using OneOff.Dashboard.Runs;
-using OneOff.Jobs.Parameters;
+using OneOff.Core.Runs;
 
 namespace OneOff.Dashboard.Tests.Model;
 

@@ -1,16 +1,17 @@
 using System.Buffers;
 using Microsoft.Extensions.Caching.Hybrid;
-using OneOff.Aws.Query;
-using OneOff.Aws.Storage;
-using OneOff.Aws.Tests.Query;
+using OneOff.Core.Query;
+using OneOff.Core.Storage;
 using OneOff.Dashboard.Results;
+using OneOff.DuckDb;
+using OneOff.Testing;
 
 namespace OneOff.Dashboard.Tests.Results;
 
 /// <summary>Round trips of real query results through the cache's binary forms.</summary>
 public sealed class CompactResultSerializerTests(PublishedRunFixture run)
 {
-    private readonly DuckDbQueryEngine _engine = new(new LocalObjectStore(run.Root));
+    private readonly DuckDbQueryEngine _engine = new(new FolderObjectStore(run.Root));
     private readonly CompactResultSerializer _serializer = new();
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;

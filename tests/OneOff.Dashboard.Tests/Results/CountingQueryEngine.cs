@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using OneOff.Aws.Query;
+using OneOff.Core.Query;
 
 namespace OneOff.Dashboard.Tests.Results;
 

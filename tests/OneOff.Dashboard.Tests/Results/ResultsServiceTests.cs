@@ -3,10 +3,11 @@ using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using OneOff.Aws.Query;
-using OneOff.Aws.Storage;
-using OneOff.Aws.Tests.Query;
+using OneOff.Core.Query;
+using OneOff.Core.Storage;
 using OneOff.Dashboard.Results;
+using OneOff.DuckDb;
+using OneOff.Testing;
 
 [assembly: AssemblyFixture(typeof(PublishedRunFixture))]
 
@@ -182,7 +183,7 @@ public sealed class ResultsServiceTests(PublishedRunFixture run) : IDisposable
     {
         var root = NewRoot();
         await TestRuns.WriteAsync(root, "big-run", trainSize: 100_000, hidden: [1]);
-        var engine = new CountingQueryEngine(new DuckDbQueryEngine(new LocalObjectStore(root)));
+        var engine = new CountingQueryEngine(new DuckDbQueryEngine(new FolderObjectStore(root)));
         var results = Provider(root, engine, new Dictionary<string, string?>
             {
                 ["OneOff:Results:MaximumPayloadBytes"] = "1048576",
@@ -218,7 +219,7 @@ public sealed class ResultsServiceTests(PublishedRunFixture run) : IDisposable
     [Fact]
     public void AddOneOffResults_Defaults_RaiseThePayloadLimitAndBoundTheMemory()
     {
-        var provider = Provider(run.Root, new CountingQueryEngine(new DuckDbQueryEngine(new LocalObjectStore(run.Root))));
+        var provider = Provider(run.Root, new CountingQueryEngine(new DuckDbQueryEngine(new FolderObjectStore(run.Root))));
 
         Assert.Equal(64L << 20, provider.GetRequiredService<IOptions<HybridCacheOptions>>().Value.MaximumPayloadBytes);
         Assert.Equal(512L << 20, provider.GetRequiredService<IOptions<MemoryCacheOptions>>().Value.SizeLimit);
@@ -285,7 +286,7 @@ public sealed class ResultsServiceTests(PublishedRunFixture run) : IDisposable
 
     private (ResultsService Results, CountingQueryEngine Engine) Create(string root)
     {
-        var engine = new CountingQueryEngine(new DuckDbQueryEngine(new LocalObjectStore(root)));
+        var engine = new CountingQueryEngine(new DuckDbQueryEngine(new FolderObjectStore(root)));
         return (Provider(root, engine).GetRequiredService<ResultsService>(), engine);
     }
 
@@ -294,7 +295,7 @@ public sealed class ResultsServiceTests(PublishedRunFixture run) : IDisposable
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(configuration ?? []).Build());
-        services.AddSingleton<IObjectStore>(new LocalObjectStore(root));
+        services.AddSingleton<IObjectStore>(new FolderObjectStore(root));
         if (engine is not null)
         {
             services.AddSingleton(engine);

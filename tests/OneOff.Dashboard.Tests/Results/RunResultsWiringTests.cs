@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using OneOff.Aws.Query;
+using OneOff.Core.Query;
 using OneOff.Dashboard.Authentication;
 using OneOff.Dashboard.Data;
 using OneOff.Dashboard.Model;

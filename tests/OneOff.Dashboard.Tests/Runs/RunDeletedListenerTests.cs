@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OneOff.Dashboard.Data;
 using OneOff.Dashboard.Runs;
 using OneOff.Dashboard.Tests.Infrastructure;
+using OneOff.Testing;
 
 namespace OneOff.Dashboard.Tests.Runs;
 

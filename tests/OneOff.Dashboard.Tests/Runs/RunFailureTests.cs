@@ -1,6 +1,7 @@
 using System.Runtime.Versioning;
 using OneOff.Dashboard.Data;
 using OneOff.Dashboard.Tests.Infrastructure;
+using OneOff.Testing;
 
 namespace OneOff.Dashboard.Tests.Runs;
 

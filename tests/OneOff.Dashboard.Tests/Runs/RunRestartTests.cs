@@ -3,9 +3,10 @@ using System.Globalization;
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using OneOff.Aws.Compute;
+using OneOff.Core.Compute;
 using OneOff.Dashboard.Data;
 using OneOff.Dashboard.Tests.Infrastructure;
+using OneOff.Testing;
 
 namespace OneOff.Dashboard.Tests.Runs;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using OneOff.Aws.Storage;
 using OneOff.Jobs.Cli;
-using OneOff.Jobs.Tests.Infrastructure;
+using OneOff.Core.Runs;
+using OneOff.Testing;
 
 namespace OneOff.Jobs.Tests.Cli;
 

@@ -1,7 +1,6 @@
 using DuckDB.NET.Data;
-using OneOff.Aws.Storage;
-using OneOff.Jobs.Output;
-using OneOff.Jobs.Tests.Infrastructure;
+using OneOff.Core.Runs;
+using OneOff.Testing;
 
 namespace OneOff.Jobs.Tests.Output;
 
@@ -87,7 +86,7 @@ public sealed class OutputContractTests : IAsyncLifetime
         Assert.False(string.IsNullOrEmpty(root.GetProperty("job_version").GetString()));
         Assert.True(DateTimeOffset.TryParse(root.GetProperty("created_utc").GetString(), System.Globalization.CultureInfo.InvariantCulture, out _));
         var parameters = root.GetProperty("parameters").EnumerateObject().Select(p => p.Name).Order().ToList();
-        Assert.Equal(OneOff.Jobs.Parameters.RunParameterTable.All.Select(p => p.Key).Order(), parameters);
+        Assert.Equal(OneOff.Core.Runs.RunParameterTable.All.Select(p => p.Key).Order(), parameters);
         Assert.Equal(3, root.GetProperty("models").GetArrayLength());
         Assert.Equal(
             ["final_loss", "fit_seconds", "iterations", "n_hidden", "surface_agree", "test_acc", "train_acc"],

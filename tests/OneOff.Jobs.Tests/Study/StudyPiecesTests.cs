@@ -1,10 +1,9 @@
 using Parquet;
 using Parquet.Schema;
-using OneOff.Aws.Storage;
-using OneOff.Jobs.Output;
-using OneOff.Jobs.Parameters;
+using OneOff.Core.Storage;
+using OneOff.Core.Runs;
 using OneOff.Jobs.Study;
-using OneOff.Jobs.Tests.Infrastructure;
+using OneOff.Testing;
 
 namespace OneOff.Jobs.Tests.Study;
 
@@ -78,8 +77,8 @@ public sealed class StudyPiecesTests
         using var two = new TempFolder();
         var p = new RunParameters { TrainSize = 800, TestSize = 200, HiddenSizes = [4, 9, 16, 33], MaxIter = 40, RunId = RunId };
 
-        var a = await new XoStudy(new LocalObjectStore(one.Path), TimeProvider.System, new NullProgress(), workers: 1).SweepAsync(p, TestContext.Current.CancellationToken);
-        var b = await new XoStudy(new LocalObjectStore(two.Path), TimeProvider.System, new NullProgress(), workers: 2).SweepAsync(p, TestContext.Current.CancellationToken);
+        var a = await new XoStudy(new FolderObjectStore(one.Path), TimeProvider.System, new NullProgress(), workers: 1).SweepAsync(p, TestContext.Current.CancellationToken);
+        var b = await new XoStudy(new FolderObjectStore(two.Path), TimeProvider.System, new NullProgress(), workers: 2).SweepAsync(p, TestContext.Current.CancellationToken);
 
         Assert.Equal(a.Models.Select(WithoutTime), b.Models.Select(WithoutTime));
         foreach (var n in p.HiddenSizes)

@@ -1,7 +1,6 @@
 using System.Text.Json;
-using OneOff.Aws.Storage;
-using OneOff.Jobs.Output;
-using OneOff.Jobs.Tests.Infrastructure;
+using OneOff.Core.Runs;
+using OneOff.Testing;
 
 namespace OneOff.Jobs.Tests.Study;
 

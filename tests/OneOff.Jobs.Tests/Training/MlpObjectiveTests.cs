@@ -1,6 +1,6 @@
-using OneOff.Jobs.Data;
-using OneOff.Jobs.Parameters;
+using OneOff.Core.Runs;
 using OneOff.Jobs.Training;
+using OneOff.Jobs.Data;
 
 namespace OneOff.Jobs.Tests.Training;
 

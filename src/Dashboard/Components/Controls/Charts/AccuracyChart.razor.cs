@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Components;
-using OneOff.Aws.Query;
+using OneOff.Core.Query;
 using Plotly.Blazor;
 using Plotly.Blazor.LayoutLib;
 using Plotly.Blazor.Traces;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
-using OneOff.Aws.Query;
+using OneOff.Core.Query;
 using Plotly.Blazor;
 using Plotly.Blazor.Traces;
 

@@ -1,4 +1,4 @@
-using OneOff.Jobs.Output;
+using OneOff.Core.Runs;
 
 namespace OneOff.Dashboard.Components.Controls.Charts;
 

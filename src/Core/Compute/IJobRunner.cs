@@ -1,0 +1,101 @@
+using OneOff.Core.Runs;
+
+namespace OneOff.Core.Compute;
+
+/// <summary>
+/// Runs the <c>oneoff-job</c> study for one run somewhere (this machine, or a throwaway EMR cluster) and reports
+/// its progress. A run record keeps the <see cref="JobHandle"/> so that a restarted control plane can find the
+/// job again with <see cref="AttachAsync"/>.
+/// </summary>
+public interface IJobRunner
+{
+    /// <summary>Starts the job for <paramref name="request"/>; returns once it has started (its handle is known).</summary>
+    /// <exception cref="JobStartException">The job could not be started; the message says why.</exception>
+    Task<IJobExecution> StartAsync(JobRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Finds the job of <paramref name="handle"/> again after a restart and follows it (progress from the object
+    /// store); null when that job is no longer alive or the handle belongs to another runner.
+    /// </summary>
+    Task<IJobExecution?> AttachAsync(string runId, JobHandle handle, CancellationToken cancellationToken = default);
+}
+
+/// <summary>One job to run: its parameters, validated once at submit, with the run id set.</summary>
+/// <param name="Parameters">Every parameter of the run; a runner passes them on with <see cref="RunParameterParser.ToArguments"/>.</param>
+public sealed record JobRequest(RunParameters Parameters)
+{
+    /// <summary>The run id (<see cref="RunParameters.RunId"/>).</summary>
+    public string RunId => Parameters.RunId;
+}
+
+/// <summary>
+/// What identifies a started job across restarts: <see cref="Runner"/> says which runner made it
+/// (<c>local</c>, <c>emr</c>), <see cref="Id"/> is that runner's own id (local: <c>{pid}@{start time ticks, UTC}</c>;
+/// EMR: the cluster id).
+/// </summary>
+public sealed record JobHandle(string Runner, string Id)
+{
+    /// <summary>The handle as one string for a run record: <c>{runner}:{id}</c>.</summary>
+    public override string ToString() => $"{Runner}:{Id}";
+
+    /// <summary>Parses <see cref="ToString"/>'s form; null for null, empty or malformed text.</summary>
+    public static JobHandle? TryParse(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        return colon <= 0 || colon == text.Length - 1 ? null : new JobHandle(text[..colon], text[(colon + 1)..]);
+    }
+}
+
+/// <summary>A job that is running (or has ended): its events, its end, and a way to stop it.</summary>
+public interface IJobExecution : IAsyncDisposable
+{
+    /// <summary>The handle to keep in the run record.</summary>
+    JobHandle Handle { get; }
+
+    /// <summary>The job's events in order; the sequence ends when the job has ended.</summary>
+    IAsyncEnumerable<JobEvent> ReadEventsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Completes when the job has ended (after the last event).</summary>
+    Task<JobExit> Completion { get; }
+
+    /// <summary>Stops the job (kills the process tree, or terminates the cluster) and waits until it has ended.</summary>
+    Task CancelAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>How a job ended. Whether the run published is decided by the manifest, not by the exit.</summary>
+/// <param name="ExitCode">The process exit code, or null when unknown (a re-attached job, a cluster).</param>
+/// <param name="Reason">
+/// Why the job failed, worded by the runner for the run record (local: <c>the job exited with code 1: …</c>; EMR:
+/// <c>step train failed: …</c>); null when the job ended normally.
+/// </param>
+/// <param name="Diagnostics">The last lines the job wrote about itself (stderr), or null.</param>
+public sealed record JobExit(int? ExitCode, string? Reason, string? Diagnostics = null);
+
+/// <summary>One event of the job's <c>--json</c> stream (ARCHITECTURE.md, "The job CLI").</summary>
+public abstract record JobEvent;
+
+/// <summary><c>{"event":"started","run_id":…}</c>.</summary>
+public sealed record JobStarted(string RunId) : JobEvent;
+
+/// <summary><c>{"event":"iteration","n_hidden":N,"iteration":i,"loss":l}</c>.</summary>
+public sealed record JobIteration(int NHidden, int Iteration, double Loss) : JobEvent;
+
+/// <summary><c>{"event":"model_done","n_hidden":N,…metrics}</c>; <see cref="Metrics"/> is null when only the fact is known (re-attached).</summary>
+public sealed record JobModelDone(int NHidden, JobModelMetrics? Metrics) : JobEvent;
+
+/// <summary><c>{"event":"published","run_id":…}</c>: the manifest exists.</summary>
+public sealed record JobPublished(string RunId) : JobEvent;
+
+/// <summary><c>{"event":"failed","message":…}</c>.</summary>
+public sealed record JobFailed(string Message) : JobEvent;
+
+/// <summary>The metrics of one trained model, as in the manifest's <c>models</c>.</summary>
+public sealed record JobModelMetrics(double TrainAcc, double TestAcc, double SurfaceAgree, int Iterations, double FinalLoss, double FitSeconds);
+
+/// <summary>Thrown when a job cannot be started (the executable is missing, the process fails to start).</summary>
+public sealed class JobStartException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,0 +1,49 @@
+namespace OneOff.Core.Query;
+
+/// <summary>
+/// Answers the small catalog of named, parameterised queries (<see cref="QueryCatalog"/>) about ONE published run:
+/// embedded DuckDB over the run's local Parquet files, or Athena over S3.
+/// Every method refuses a run id that is not 1–64 characters of [a-z0-9-] (starting with a letter or digit)
+/// with an <see cref="ArgumentException"/>, and a run that has no <c>_manifest.json</c> with a
+/// <see cref="RunNotPublishedException"/>, before it queries anything.
+/// </summary>
+public interface IQueryEngine
+{
+    /// <summary>The training points of a run, in id order.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="sampleFraction">Keep the points whose <c>ran_num</c> (uniform in [0, 1)) is below this: 1 (the default) keeps every point.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="sampleFraction"/> is not in (0, 1].</exception>
+    Task<PointSet> GetTrainingDataAsync(string runId, double sampleFraction = 1, CancellationToken cancellationToken = default);
+
+    /// <summary>The held-out test points of a run, in id order; <paramref name="sampleFraction"/> as for <see cref="GetTrainingDataAsync"/>.</summary>
+    Task<PointSet> GetTestDataAsync(string runId, double sampleFraction = 1, CancellationToken cancellationToken = default);
+
+    /// <summary>How many training and test points are of each class.</summary>
+    Task<ClassFractions> GetClassFractionsAsync(string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>The decision surface of the model with <paramref name="nHidden"/> hidden units.</summary>
+    /// <exception cref="ArgumentException">The run has no model of that size.</exception>
+    Task<DecisionSurface> GetDecisionSurfaceAsync(string runId, int nHidden, CancellationToken cancellationToken = default);
+
+    /// <summary>The predicted class maps of every model of the run, on one shared grid.</summary>
+    Task<SurfaceSet> GetAllSurfacesAsync(string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>The metrics of every model of the run.</summary>
+    Task<RunMetrics> GetMetricsAsync(string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>The loss curves of every model of the run.</summary>
+    Task<LossCurves> GetLossCurvesAsync(string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>A cheap check that the engine can answer (for <c>/healthz</c>): it never scans data and costs nothing.</summary>
+    Task<QueryEngineHealth> CheckHealthAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>Thrown when the results of a run that is not published (has no <c>_manifest.json</c>) are asked for.</summary>
+public sealed class RunNotPublishedException(string runId)
+    : InvalidOperationException(
+        $"Run '{runId}' is not published (it has no _manifest.json): its results can be queried once the job has finished and published them.")
+{
+    /// <summary>The run that was asked for.</summary>
+    public string RunId { get; } = runId;
+}

@@ -1,0 +1,48 @@
+using Parquet.Schema;
+
+namespace OneOff.Core.Runs;
+
+/// <summary>The one-row <c>metrics/n_hidden=N</c> table of one model: written by the job, read by the progress scan.</summary>
+public static class MetricsTable
+{
+    /// <summary>The one-row metrics table of one model.</summary>
+    public static Task<byte[]> WriteAsync(ManifestModel m, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(m);
+        return ParquetTables.WriteAsync(RunSchemas.Metrics, async rg =>
+        {
+            await rg.WriteAsync<double>(RunSchemas.TrainAcc, new[] { m.TrainAcc }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await rg.WriteAsync<double>(RunSchemas.TestAcc, new[] { m.TestAcc }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await rg.WriteAsync<double>(RunSchemas.SurfaceAgree, new[] { m.SurfaceAgree }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await rg.WriteAsync<int>(RunSchemas.Iterations, new[] { m.Iterations }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await rg.WriteAsync<double>(RunSchemas.FinalLoss, new[] { m.FinalLoss }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await rg.WriteAsync<double>(RunSchemas.FitSeconds, new[] { m.FitSeconds }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        });
+    }
+
+    /// <summary>Reads a metrics table back.</summary>
+    /// <exception cref="InvalidDataException">Not a one-row metrics table.</exception>
+    public static async Task<ManifestModel> ReadAsync(byte[] parquet, int nHidden, CancellationToken cancellationToken = default)
+    {
+        using var stream = new MemoryStream(parquet, writable: false);
+        await using var reader = await ParquetTables.OpenAsync(stream, RunSchemas.Metrics, cancellationToken).ConfigureAwait(false);
+        using var rg = reader.OpenRowGroupReader(0);
+        if (rg.RowCount != 1)
+        {
+            throw new InvalidDataException($"The metrics of N={nHidden} have {rg.RowCount} rows; expected 1.");
+        }
+
+        async Task<double> One(DataField<double> field)
+        {
+            var v = new double[1];
+            await rg.ReadAsync<double>(field, v.AsMemory(), cancellationToken: cancellationToken).ConfigureAwait(false);
+            return v[0];
+        }
+
+        var iterations = new int[1];
+        await rg.ReadAsync<int>(RunSchemas.Iterations, iterations.AsMemory(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return new ManifestModel(nHidden, await One(RunSchemas.TrainAcc).ConfigureAwait(false), await One(RunSchemas.TestAcc).ConfigureAwait(false),
+            await One(RunSchemas.SurfaceAgree).ConfigureAwait(false), iterations[0], await One(RunSchemas.FinalLoss).ConfigureAwait(false),
+            await One(RunSchemas.FitSeconds).ConfigureAwait(false));
+    }
+}
