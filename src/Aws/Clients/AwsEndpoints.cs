@@ -7,7 +7,7 @@ namespace OneOff.Aws.Clients;
 /// from <c>AWS_ENDPOINT_URL_{SERVICE}</c>, else <c>AWS_ENDPOINT_URL</c>, else the service's regional endpoint
 /// (both ignored when <c>AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true</c>).
 /// </summary>
-public static partial class AwsEndpoints
+internal static partial class AwsEndpoints
 {
     /// <summary>The region to use.</summary>
     /// <param name="configured">The configured region (<c>OneOff:Aws:Region</c>), or null.</param>
@@ -16,14 +16,11 @@ public static partial class AwsEndpoints
     public static string ResolveRegion(string? configured, Func<string, string?>? environment = null)
     {
         environment ??= Environment.GetEnvironmentVariable;
-        var (region, source) = !string.IsNullOrWhiteSpace(configured) ? (configured.Trim(), "OneOff:Aws:Region")
-            : !string.IsNullOrWhiteSpace(environment("AWS_REGION")) ? (environment("AWS_REGION")!.Trim(), "AWS_REGION")
-            : !string.IsNullOrWhiteSpace(environment("AWS_DEFAULT_REGION")) ? (environment("AWS_DEFAULT_REGION")!.Trim(), "AWS_DEFAULT_REGION")
-            : (null, null);
-        if (region is null)
-        {
-            throw new InvalidOperationException("No AWS region is set: set OneOff:Aws:Region (environment OneOff__Aws__Region) or AWS_REGION, e.g. us-east-1.");
-        }
+        var (region, source) = FirstSet(
+            (configured, "OneOff:Aws:Region"),
+            (environment("AWS_REGION"), "AWS_REGION"),
+            (environment("AWS_DEFAULT_REGION"), "AWS_DEFAULT_REGION"))
+            ?? throw new InvalidOperationException("No AWS region is set: set OneOff:Aws:Region (environment OneOff__Aws__Region) or AWS_REGION, e.g. us-east-1.");
 
         if (!RegionPattern().IsMatch(region))
         {
@@ -70,6 +67,20 @@ public static partial class AwsEndpoints
     internal static Uri Resolve(AwsServiceInfo service, string region, Func<string, string?>? environment = null) =>
         ResolveOverride(service.EnvironmentId, environment)
         ?? new Uri($"https://{service.EndpointPrefix}.{region}.{DnsSuffix(region)}/");
+
+    /// <summary>The first candidate with a non-blank value, trimmed, and where it came from; null when none is set.</summary>
+    private static (string Value, string Source)? FirstSet(params ReadOnlySpan<(string? Value, string Source)> candidates)
+    {
+        foreach (var (value, source) in candidates)
+        {
+            if (!string.IsNullOrWhiteSpace(value))
+            {
+                return (value.Trim(), source);
+            }
+        }
+
+        return null;
+    }
 
     private static string DnsSuffix(string region) =>
         region.StartsWith("cn-", StringComparison.Ordinal) ? "amazonaws.com.cn" : "amazonaws.com";

@@ -8,7 +8,7 @@ namespace OneOff.Aws.Clients;
 /// <c>InvalidRequestException</c>. Specific kinds derive from it (<see cref="AwsThrottlingException"/>,
 /// <see cref="AwsInvalidRequestException"/>, …); <see cref="Create"/> picks the kind.
 /// </summary>
-public class AwsServiceException : Exception
+internal class AwsServiceException : Exception
 {
     /// <summary>Creates an error as read from a reply.</summary>
     public AwsServiceException(string service, string errorCode, string message, HttpStatusCode statusCode, string? requestId, IReadOnlyDictionary<string, string>? details = null)
@@ -78,21 +78,21 @@ public class AwsServiceException : Exception
 }
 
 /// <summary>The service asks the caller to slow down (<c>ThrottlingException</c>, <c>TooManyRequestsException</c>, …).</summary>
-public sealed class AwsThrottlingException(string service, string errorCode, string message, HttpStatusCode statusCode, string? requestId, IReadOnlyDictionary<string, string>? details = null)
+internal sealed class AwsThrottlingException(string service, string errorCode, string message, HttpStatusCode statusCode, string? requestId, IReadOnlyDictionary<string, string>? details = null)
     : AwsServiceException(service, errorCode, message, statusCode, requestId, details);
 
 /// <summary>The request was refused as invalid (<c>InvalidRequestException</c>, <c>ValidationException</c>): fix the input, do not retry.</summary>
-public sealed class AwsInvalidRequestException(string service, string errorCode, string message, HttpStatusCode statusCode, string? requestId, IReadOnlyDictionary<string, string>? details = null)
+internal sealed class AwsInvalidRequestException(string service, string errorCode, string message, HttpStatusCode statusCode, string? requestId, IReadOnlyDictionary<string, string>? details = null)
     : AwsServiceException(service, errorCode, message, statusCode, requestId, details);
 
 /// <summary>The credentials were refused or lack a permission (<c>AccessDeniedException</c>, <c>UnrecognizedClientException</c>, …).</summary>
-public sealed class AwsAccessDeniedException(string service, string errorCode, string message, HttpStatusCode statusCode, string? requestId, IReadOnlyDictionary<string, string>? details = null)
+internal sealed class AwsAccessDeniedException(string service, string errorCode, string message, HttpStatusCode statusCode, string? requestId, IReadOnlyDictionary<string, string>? details = null)
     : AwsServiceException(service, errorCode, message, statusCode, requestId, details);
 
 /// <summary>The thing named does not exist (<c>ResourceNotFoundException</c>, Athena's <c>MetadataException</c>).</summary>
-public sealed class AwsResourceNotFoundException(string service, string errorCode, string message, HttpStatusCode statusCode, string? requestId, IReadOnlyDictionary<string, string>? details = null)
+internal sealed class AwsResourceNotFoundException(string service, string errorCode, string message, HttpStatusCode statusCode, string? requestId, IReadOnlyDictionary<string, string>? details = null)
     : AwsServiceException(service, errorCode, message, statusCode, requestId, details);
 
 /// <summary>The service failed (<c>InternalServerException</c>, EMR's <c>InternalServerError</c>, any 5xx).</summary>
-public sealed class AwsInternalServerException(string service, string errorCode, string message, HttpStatusCode statusCode, string? requestId, IReadOnlyDictionary<string, string>? details = null)
+internal sealed class AwsInternalServerException(string service, string errorCode, string message, HttpStatusCode statusCode, string? requestId, IReadOnlyDictionary<string, string>? details = null)
     : AwsServiceException(service, errorCode, message, statusCode, requestId, details);

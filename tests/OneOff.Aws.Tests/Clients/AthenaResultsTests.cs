@@ -1,6 +1,6 @@
 using System.Text.Json;
 using OneOff.Aws.Clients.Athena;
-using OneOff.Aws.Clients.Emr;
+using OneOff.Aws.Clients.Emr.Models;
 using OneOff.Aws.Tests.Infrastructure;
 
 namespace OneOff.Aws.Tests.Clients;

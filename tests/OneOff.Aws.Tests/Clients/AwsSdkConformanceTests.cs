@@ -137,7 +137,7 @@ public sealed class AwsSdkConformanceTests(AwsSdkConformanceTests.JsRun js) : IC
             return JsonSerializer.SerializeToNode(response, responseType)!.AsObject();
         };
 
-    public sealed record OneOffClients(AthenaClient Athena, EmrClient Emr);
+    internal sealed record OneOffClients(AthenaClient Athena, EmrClient Emr);
 
     /// <summary>The JavaScript SDK's half of every case, made once for the class, and OneOff's clients on the same server.</summary>
     public sealed class JsRun : IAsyncLifetime
@@ -146,7 +146,7 @@ public sealed class AwsSdkConformanceTests(AwsSdkConformanceTests.JsRun js) : IC
 
         public IReadOnlyList<(CapturedRequest Request, JsSdkResult Result)> Exchanges { get; private set; } = [];
 
-        public OneOffClients Clients { get; private set; } = null!;
+        internal OneOffClients Clients { get; private set; } = null!;
 
         public async ValueTask InitializeAsync()
         {

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using Amazon.Runtime;
 using OneOff.Aws.Clients;
-using OneOff.Aws.Clients.Athena;
+using OneOff.Aws.Clients.Athena.Models;
 using OneOff.Aws.Clients.Emr;
+using OneOff.Aws.Clients.Emr.Models;
 using OneOff.Aws.Tests.Infrastructure;
 
 namespace OneOff.Aws.Tests.Clients;

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using OneOff.Aws.Clients.Athena;
+using OneOff.Aws.Clients.Athena.Models;
 using OneOff.Aws.Clients.Emr;
+using OneOff.Aws.Clients.Emr.Models;
 
 namespace OneOff.Aws.Tests.Clients;
 

@@ -1,3 +1,5 @@
+using OneOff.Aws.Clients.Athena.Models;
+
 namespace OneOff.Aws.Clients.Athena;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace OneOff.Aws.Clients.Athena;
 /// or <c>AWS_ENDPOINT_URL</c> when set. Throttling, 5xx and timeouts are retried with jittered backoff.
 /// Errors are thrown as <see cref="AwsServiceException"/> and its subtypes.
 /// </summary>
-public sealed class AthenaClient : IDisposable
+internal sealed class AthenaClient : IDisposable
 {
     /// <summary>The most rows <c>GetQueryResults</c> returns per page.</summary>
     public const int MaxPageSize = 1000;
@@ -124,4 +126,4 @@ public sealed class AthenaClient : IDisposable
 /// <param name="Columns">Column metadata.</param>
 /// <param name="Rows">Data rows (the header row removed), one string per cell, null for SQL NULL.</param>
 /// <param name="UpdateCount">Rows changed by INSERT/CTAS, if any.</param>
-public sealed record AthenaQueryResults(IReadOnlyList<ColumnInfo> Columns, IReadOnlyList<IReadOnlyList<string?>> Rows, long? UpdateCount);
+internal sealed record AthenaQueryResults(IReadOnlyList<ColumnInfo> Columns, IReadOnlyList<IReadOnlyList<string?>> Rows, long? UpdateCount);

@@ -1,3 +1,5 @@
+using OneOff.Aws.Clients.Emr.Models;
+
 namespace OneOff.Aws.Clients.Emr;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace OneOff.Aws.Clients.Emr;
 /// <c>AWS_ENDPOINT_URL</c> when set. Throttling, 5xx and timeouts are retried with jittered backoff.
 /// Errors are thrown as <see cref="AwsServiceException"/> and its subtypes.
 /// </summary>
-public sealed class EmrClient : IDisposable
+internal sealed class EmrClient : IDisposable
 {
     private readonly AwsJsonProtocol _protocol;
     private readonly EmrJsonContext _json = EmrJsonContext.Wire;

@@ -1,7 +1,9 @@
+using OneOff.Aws.Clients.Emr.Models;
+
 namespace OneOff.Aws.Clients.Emr;
 
 /// <summary>Values of <see cref="ClusterStatus.State"/>.</summary>
-public static class EmrClusterState
+internal static class EmrClusterState
 {
     /// <summary>Provisioning EC2 instances.</summary>
     public const string Starting = "STARTING";
@@ -32,7 +34,7 @@ public static class EmrClusterState
 }
 
 /// <summary>Values of <see cref="StepStatus.State"/>.</summary>
-public static class EmrStepState
+internal static class EmrStepState
 {
     /// <summary>Waiting to run.</summary>
     public const string Pending = "PENDING";
@@ -57,7 +59,7 @@ public static class EmrStepState
 }
 
 /// <summary>Values of <see cref="StepConfig.ActionOnFailure"/>.</summary>
-public static class EmrActionOnFailure
+internal static class EmrActionOnFailure
 {
     /// <summary>Terminate the cluster (what a throwaway cluster wants).</summary>
     public const string TerminateCluster = "TERMINATE_CLUSTER";

@@ -1,7 +1,13 @@
 using System.Text.Json.Serialization;
+using OneOff.Aws.Clients.Emr.Models;
 
 namespace OneOff.Aws.Clients.Emr;
 
+/// <summary>
+/// The EMR (API 2009-03-31) shapes OneOff sends and reads, in <see cref="Models"/>: members named and ordered as the
+/// service model (and so the AWS SDK for JavaScript v3) has them, required members first, then the rest in model order.
+/// Only the members OneOff uses or reads back are declared; unknown reply members are ignored.
+/// </summary>
 [JsonSerializable(typeof(RunJobFlowRequest))]
 [JsonSerializable(typeof(RunJobFlowResponse))]
 [JsonSerializable(typeof(DescribeClusterRequest))]
