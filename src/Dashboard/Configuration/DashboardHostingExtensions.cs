@@ -8,7 +8,9 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using OneOff.Aws;
 using OneOff.Core.Compute;
+using OneOff.Core.Configuration;
 using OneOff.Core.Storage;
 using OneOff.Dashboard.Authentication;
 using OneOff.Dashboard.Components;
@@ -17,6 +19,7 @@ using OneOff.Dashboard.Health;
 using OneOff.Dashboard.Model;
 using OneOff.Dashboard.Results;
 using OneOff.Dashboard.Runs;
+using OneOff.DuckDb;
 
 namespace OneOff.Dashboard.Configuration;
 
@@ -33,13 +36,16 @@ public static class DashboardHostingExtensions
         builder.WebHost.UseStaticWebAssets();
         var services = builder.Services;
 
-        services.AddOptions<OneOffOptions>().BindConfiguration(OneOffOptions.SectionName).ValidateOnStart();
+        // OneOff:Mode is read once, here, and picks the adapters; nothing below the composition root branches on it.
+        var mode = ModeSelection.Read(builder.Configuration);
+        services.AddOptions<OneOffOptions>().BindConfiguration(OneOffOptions.SectionName)
+            .Configure(o => o.Mode = mode.Mode).ValidateOnStart();
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName).ValidateOnStart();
         services.AddOptions<RunsOptions>().BindConfiguration(RunsOptions.SectionName).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<OneOffOptions>, OneOffOptionsValidator>();
+        services.AddSingleton<IValidateOptions<OneOffOptions>>(new OneOffOptionsValidator(mode));
         services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
         services.AddSingleton<IValidateOptions<RunsOptions>, RunsOptionsValidator>();
-        services.TryAddSingleton(TimeProvider.System);
+        services.AddOneOffCore();
 
         services.AddDbContextFactory<DashboardDbContext>((sp, db) =>
             db.UseSqlite($"Data Source={Path.Combine(sp.GetRequiredService<IOptions<OneOffOptions>>().Value.DataRootPath, "oneoff.db")}"));
@@ -51,10 +57,16 @@ public static class DashboardHostingExtensions
         services.AddOptions<KeyManagementOptions>().Configure<IOptions<OneOffOptions>, ILoggerFactory>((keys, oneOff, logs) =>
             keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(oneOff.Value.DataRootPath, "keys")), logs));
 
-        AddLocalAdapters(services);
+        if (mode.Mode == OneOffMode.Aws)
+        {
+            services.AddOneOffAws();
+        }
+        else
+        {
+            AddLocalAdapters(services);
+        }
 
-        // The run page's data: the query engine (DuckDB over the FolderObjectStore above) behind HybridCache;
-        // deleting a run evicts its cache entries.
+        // The run page's data: the mode's query engine behind HybridCache; deleting a run evicts its cache entries.
         services.AddOneOffResults();
         services.AddSingleton<IRunDeletedListener, ResultsCacheEviction>();
 
@@ -110,27 +122,44 @@ public static class DashboardHostingExtensions
     }
 
     /// <summary>
-    /// Checks every option before the host starts, so that a bad value stops the app with one line naming the
-    /// key (exit code 2) rather than a stack trace; then runs the app.
+    /// Checks every option registered with <c>ValidateOnStart</c> (whichever project registered it: no list kept
+    /// here) before the host starts, so that a bad value stops the app with one line naming the key (exit code 2)
+    /// rather than a stack trace; then runs the app.
     /// </summary>
     public static async Task<int> RunOneOffAsync(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        try
+        if (StartupProblem(app.Services) is { } problem)
         {
-            _ = app.Services.GetRequiredService<IOptions<OneOffOptions>>().Value;
-            _ = app.Services.GetRequiredService<IOptions<AdminOptions>>().Value;
-            _ = app.Services.GetRequiredService<IOptions<RunsOptions>>().Value;
-            _ = app.Services.GetRequiredService<IOptions<ResultsCacheOptions>>().Value;
-        }
-        catch (OptionsValidationException e)
-        {
-            await Console.Error.WriteLineAsync(string.Join(" ", e.Failures)).ConfigureAwait(false);
+            await Console.Error.WriteLineAsync(problem).ConfigureAwait(false);
             return 2;
         }
 
         await app.RunAsync().ConfigureAwait(false);
         return 0;
+    }
+
+    /// <summary>What stops the app at start, as one line: every validation failure of every option, or null.</summary>
+    internal static string? StartupProblem(IServiceProvider services)
+    {
+        try
+        {
+            services.GetService<IStartupValidator>()?.Validate();
+            return null;
+        }
+        catch (OptionsValidationException e)
+        {
+            return string.Join(" ", e.Failures);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.All(x => x is OptionsValidationException))
+        {
+            return string.Join(" ", e.InnerExceptions.Cast<OptionsValidationException>().SelectMany(x => x.Failures));
+        }
+        catch (InvalidOperationException e) when (e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+        {
+            // The binder's own message names the key and the value; it is the only line the operator needs.
+            return e.Message + " Fix that value (or remove it for the default).";
+        }
     }
 
     /// <summary>
@@ -208,12 +237,14 @@ public static class DashboardHostingExtensions
 
     private static void AddLocalAdapters(IServiceCollection services)
     {
-        // Local mode: the data root is the object store and the job's --out. (Aws mode registers S3/EMR adapters.)
+        // Local mode, composed from Core's folder store and local runner and OneOff.DuckDb's engine: the data root
+        // is the object store and the job's --out.
         services.TryAddSingleton(sp => new FolderObjectStore(sp.GetRequiredService<IOptions<OneOffOptions>>().Value.DataRootPath));
         services.TryAddSingleton<IObjectStore>(sp => sp.GetRequiredService<FolderObjectStore>());
         services.TryAddSingleton<IJobRunner>(sp => new LocalJobRunner(
             new LocalJobRunnerOptions { JobPath = sp.GetRequiredService<IOptions<RunsOptions>>().Value.JobPathOrDefault },
             sp.GetRequiredService<FolderObjectStore>(),
             sp.GetRequiredService<ILogger<LocalJobRunner>>()));
+        services.AddDuckDbQueryEngine();
     }
 }

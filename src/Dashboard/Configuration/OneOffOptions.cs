@@ -1,18 +1,29 @@
 namespace OneOff.Dashboard.Configuration;
 
+/// <summary>Where runs execute and their outputs live (<c>OneOff:Mode</c>).</summary>
+public enum OneOffMode
+{
+    /// <summary>On this machine: a folder store, the job as a child process, DuckDB queries (the default).</summary>
+    Local,
+
+    /// <summary>On AWS: S3, throwaway EMR clusters, Athena.</summary>
+    Aws,
+}
+
 /// <summary>The top-level settings (<c>OneOff:*</c>).</summary>
 public sealed class OneOffOptions
 {
     public const string SectionName = "OneOff";
 
-    /// <summary><c>OneOff:Mode</c>: <c>Local</c> (default) or <c>Aws</c>.</summary>
-    public string Mode { get; set; } = "Local";
+    /// <summary>
+    /// <c>OneOff:Mode</c>: <see cref="OneOffMode.Local"/> (default) or <see cref="OneOffMode.Aws"/>. Read once by the
+    /// composition root (<see cref="ModeSelection"/>), which picks the adapters; the binder never sets it, so a bad
+    /// value is a start-up message, not a binding exception.
+    /// </summary>
+    public OneOffMode Mode { get; internal set; } = OneOffMode.Local;
 
     /// <summary><c>OneOff:DataRoot</c>: where local mode keeps runs, the database and keys (default <c>./data</c>).</summary>
     public string DataRoot { get; set; } = "data";
-
-    /// <summary><c>OneOff:DeploymentId</c> (default <c>default</c>).</summary>
-    public string DeploymentId { get; set; } = "default";
 
     /// <summary>The data root as a full path (relative to the current directory).</summary>
     public string DataRootPath => Path.GetFullPath(DataRoot);

@@ -1,21 +1,27 @@
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using OneOff.Dashboard.Authentication;
 
 namespace OneOff.Dashboard.Configuration;
 
 /// <summary>Checks <see cref="OneOffOptions"/>; every message names the configuration key and the fix.</summary>
-public sealed partial class OneOffOptionsValidator : IValidateOptions<OneOffOptions>
+/// <param name="mode">How the composition root read <c>OneOff:Mode</c>.</param>
+public sealed class OneOffOptionsValidator(ModeSelection mode) : IValidateOptions<OneOffOptions>
 {
+    /// <summary>A validator for a configuration whose mode was read as Local without a problem.</summary>
+    public OneOffOptionsValidator()
+        : this(new ModeSelection(OneOffMode.Local, null))
+    {
+    }
+
     public ValidateOptionsResult Validate(string? name, OneOffOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
-        if (!string.Equals(options.Mode, "Local", StringComparison.OrdinalIgnoreCase) && !string.Equals(options.Mode, "Aws", StringComparison.OrdinalIgnoreCase))
+        if (mode.Problem is { } problem)
         {
-            failures.Add($"OneOff:Mode must be Local or Aws (got '{options.Mode}').");
+            failures.Add(problem);
         }
-        else if (string.Equals(options.Mode, "Aws", StringComparison.OrdinalIgnoreCase))
+        else if (options.Mode == OneOffMode.Aws)
         {
             // Refuse rather than silently run on this machine: the EMR runner and the Athena engine are not wired yet.
             failures.Add("OneOff:Mode=Aws is not available in this version (the EMR runner and Athena query engine are still to come); use Local.");
@@ -34,16 +40,8 @@ public sealed partial class OneOffOptionsValidator : IValidateOptions<OneOffOpti
             failures.Add($"OneOff:DataRoot must be a folder, but '{options.DataRootPath}' is a file.");
         }
 
-        if (!DeploymentIdPattern().IsMatch(options.DeploymentId ?? ""))
-        {
-            failures.Add($"OneOff:DeploymentId must be 1 to 32 characters of a-z, 0-9 and '-' (got '{options.DeploymentId}').");
-        }
-
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,31}$")]
-    private static partial Regex DeploymentIdPattern();
 }
 
 /// <summary>Checks <see cref="RunsOptions"/>.</summary>

@@ -2,8 +2,6 @@ using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OneOff.Core.Query;
-using OneOff.Core.Storage;
-using OneOff.DuckDb;
 
 namespace OneOff.Dashboard.Results;
 
@@ -12,8 +10,7 @@ public static class ResultsServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="ResultsService"/> and its <see cref="HybridCache"/>: payload limit and memory budget from
     /// <see cref="ResultsCacheOptions"/> (section <c>OneOff:Results</c>), compact serializers for every result type.
-    /// The query engine defaults to <see cref="DuckDbQueryEngine"/> over the registered <see cref="FolderObjectStore"/>;
-    /// register another <see cref="IQueryEngine"/> (Athena) before or after to replace it.
+    /// The <see cref="IQueryEngine"/> is the mode's adapter, registered by the composition root.
     /// </summary>
     /// <remarks>
     /// The memory budget is the <see cref="Microsoft.Extensions.Caching.Memory.MemoryCacheOptions.SizeLimit"/> of the
@@ -45,10 +42,6 @@ public static class ResultsServiceCollectionExtensions
             .AddSerializer<RunMetrics, CompactResultSerializer>()
             .AddSerializer<LossCurves, CompactResultSerializer>();
 
-        services.TryAddSingleton<IQueryEngine>(provider => new DuckDbQueryEngine(
-            provider.GetRequiredService<IObjectStore>() as FolderObjectStore
-                ?? throw new InvalidOperationException("DuckDbQueryEngine reads a local folder: register a FolderObjectStore as IObjectStore, or register the Athena IQueryEngine in Aws mode."),
-            provider.GetService<ILogger<DuckDbQueryEngine>>()));
         services.TryAddSingleton<ResultsService>();
         return services;
     }

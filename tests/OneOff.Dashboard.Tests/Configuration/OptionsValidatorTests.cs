@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using OneOff.Dashboard.Configuration;
 
 namespace OneOff.Dashboard.Tests.Configuration;
@@ -32,15 +33,35 @@ public sealed class OptionsValidatorTests
     }
 
     [Theory]
-    [InlineData("Cloud", "OneOff:Mode")]
-    [InlineData("Aws", "OneOff:Mode=Aws")]
-    [InlineData("", "OneOff:Mode")]
-    public void Validate_UnknownMode_NamesTheKey(string mode, string key)
+    [InlineData("Cloud", "OneOff:Mode must be Local or Aws (got 'Cloud').")]
+    [InlineData("1", "OneOff:Mode must be Local or Aws (got '1').")]
+    [InlineData("Aws", "OneOff:Mode=Aws is not available")]
+    [InlineData("aws", "OneOff:Mode=Aws is not available")]
+    [InlineData(" ", "OneOff:Mode is empty")]
+    public void Validate_UnknownOrUnavailableMode_NamesTheKey(string mode, string message)
     {
-        var result = new OneOffOptionsValidator().Validate(null, new OneOffOptions { Mode = mode });
+        var selection = ModeSelection.Read(Configuration(("OneOff:Mode", mode)));
+        var options = new OneOffOptions { Mode = selection.Mode };
 
-        Assert.StartsWith(key, result.FailureMessage, StringComparison.Ordinal);
+        var result = new OneOffOptionsValidator(selection).Validate(null, options);
+
+        Assert.StartsWith(message, result.FailureMessage, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(null, OneOffMode.Local)]
+    [InlineData("Local", OneOffMode.Local)]
+    [InlineData("local", OneOffMode.Local)]
+    [InlineData(" Aws ", OneOffMode.Aws)]
+    public void Read_KnownOrUnsetMode_PicksItWithoutProblem(string? mode, OneOffMode expected)
+    {
+        var selection = ModeSelection.Read(mode is null ? Configuration() : Configuration(("OneOff:Mode", mode)));
+
+        Assert.Equal(new ModeSelection(expected, null), selection);
+    }
+
+    private static IConfiguration Configuration(params (string Key, string Value)[] values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
 
     [Fact]
     public void Validate_DataRootIsAFile_NamesTheKey()
@@ -56,16 +77,6 @@ public sealed class OptionsValidatorTests
         {
             File.Delete(file);
         }
-    }
-
-    [Theory]
-    [InlineData("Bad Id")]
-    [InlineData("")]
-    public void Validate_BadDeploymentId_NamesTheKey(string id)
-    {
-        var result = new OneOffOptionsValidator().Validate(null, new OneOffOptions { DeploymentId = id });
-
-        Assert.StartsWith("OneOff:DeploymentId", result.FailureMessage, StringComparison.Ordinal);
     }
 
     [Fact]

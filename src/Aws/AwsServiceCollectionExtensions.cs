@@ -1,0 +1,30 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OneOff.Aws.Clients;
+using OneOff.Aws.Storage;
+using OneOff.Core.Storage;
+
+namespace OneOff.Aws;
+
+/// <summary>Aws mode's adapters, chosen once by the composition root (<c>OneOff:Mode=Aws</c>).</summary>
+public static class AwsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds every AWS adapter: the S3 object store of <c>s3://{OneOff:Aws:Bucket}/{OneOff:Aws:Prefix}/</c> as the
+    /// <see cref="IObjectStore"/>, and the JSON 1.1 clients (<see cref="AwsClientsServiceCollectionExtensions.AddOneOffAwsClients"/>).
+    /// Options are validated at start. The EMR runner and the Athena query engine register here as they land.
+    /// </summary>
+    public static IServiceCollection AddOneOffAws(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOneOffAwsClients();
+        services.AddOptions<AwsStorageOptions>().BindConfiguration(AwsStorageOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AwsStorageOptions>, AwsStorageOptionsValidator>());
+        services.TryAddSingleton(sp => S3ObjectStore.Open(
+            sp.GetRequiredService<IOptions<AwsStorageOptions>>().Value.Root,
+            sp.GetRequiredService<IOptions<AwsClientOptions>>().Value));
+        services.TryAddSingleton<IObjectStore>(sp => sp.GetRequiredService<S3ObjectStore>());
+        return services;
+    }
+}

@@ -1,0 +1,78 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using OneOff.Aws.Storage;
+using OneOff.Core.Compute;
+using OneOff.Core.Query;
+using OneOff.Core.Storage;
+using OneOff.Dashboard.Configuration;
+using OneOff.DuckDb;
+using OneOff.Testing;
+
+namespace OneOff.Dashboard.Tests.Configuration;
+
+/// <summary>The composition root picks the adapters once, from OneOff:Mode, and validates every option it registered.</summary>
+public sealed class CompositionTests
+{
+    [Fact]
+    public async Task AddOneOffDashboard_LocalMode_ComposesTheFolderStoreLocalRunnerAndDuckDb()
+    {
+        using var folder = new TempFolder();
+        await using var app = Build(("OneOff:DataRoot", folder.Path));
+
+        Assert.Null(DashboardHostingExtensions.StartupProblem(app.Services));
+        Assert.IsType<FolderObjectStore>(app.Services.GetRequiredService<IObjectStore>());
+        Assert.IsType<LocalJobRunner>(app.Services.GetRequiredService<IJobRunner>());
+        Assert.IsType<DuckDbQueryEngine>(app.Services.GetRequiredService<IQueryEngine>());
+    }
+
+    [Fact]
+    public async Task AddOneOffDashboard_AwsMode_ComposesS3FromAddOneOffAwsAndIsRefusedInOneLine()
+    {
+        using var folder = new TempFolder();
+        await using var app = Build(
+            ("OneOff:DataRoot", folder.Path), ("OneOff:Mode", "Aws"), ("OneOff:Aws:Region", "eu-west-1"), ("OneOff:Aws:Bucket", "oneoff-data"));
+
+        var problem = DashboardHostingExtensions.StartupProblem(app.Services);
+
+        Assert.IsType<S3ObjectStore>(app.Services.GetRequiredService<IObjectStore>());
+        Assert.Null(app.Services.GetService<IJobRunner>());
+        Assert.StartsWith("OneOff:Mode=Aws is not available", problem, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', problem!);
+    }
+
+    [Fact]
+    public async Task StartupProblem_BadOptionOfAnotherProject_IsFoundWithoutAListOfOptionTypes()
+    {
+        using var folder = new TempFolder();
+        await using var app = Build(
+            ("OneOff:DataRoot", folder.Path), ("OneOff:Mode", "Aws"), ("OneOff:Aws:Region", "eu-west-1"),
+            ("OneOff:Aws:MaxRetryAttempts", "99"), ("OneOff:DeploymentId", "Bad Id"));
+
+        var problem = DashboardHostingExtensions.StartupProblem(app.Services);
+
+        Assert.Contains("OneOff:Aws:MaxRetryAttempts is 99", problem, StringComparison.Ordinal);
+        Assert.Contains("OneOff:Aws:Bucket is not set", problem, StringComparison.Ordinal);
+        Assert.Contains("OneOff:DeploymentId must be", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartupProblem_ValueOfTheWrongType_IsOneLineNamingTheKey()
+    {
+        using var folder = new TempFolder();
+        await using var app = Build(("OneOff:DataRoot", folder.Path), ("OneOff:Runs:MaxConcurrent", "many"));
+
+        var problem = DashboardHostingExtensions.StartupProblem(app.Services);
+
+        Assert.Contains("OneOff:Runs:MaxConcurrent", problem, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', problem!);
+    }
+
+    private static WebApplication Build(params (string Key, string Value)[] settings)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        builder.Configuration.AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)));
+        builder.AddOneOffDashboard();
+        return builder.Build();
+    }
+}
