@@ -33,6 +33,7 @@ public static class ParquetTables
         return reader;
     }
 
+    /// <summary>Writes one row group of <paramref name="schema"/> with <paramref name="write"/>; returns the file's bytes.</summary>
     public static async Task<byte[]> WriteAsync(ParquetSchema schema, Func<ParquetRowGroupWriter, Task> write)
     {
         using var stream = new MemoryStream();
