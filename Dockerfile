@@ -5,12 +5,15 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 # Restore first, from the project files only, so that source edits keep the restore layer cached.
 COPY global.json Directory.Build.props Directory.Packages.props BannedSymbols.txt .editorconfig OneOff.sln ./
+COPY src/Core/OneOff.Core.csproj src/Core/
+COPY src/DuckDb/OneOff.DuckDb.csproj src/DuckDb/
 COPY src/Aws/OneOff.Aws.csproj src/Aws/
 COPY src/Jobs/OneOff.Jobs.csproj src/Jobs/BannedSymbols.Jobs.txt src/Jobs/
 COPY src/Dashboard/OneOff.Dashboard.csproj src/Dashboard/
 RUN dotnet restore src/Dashboard/OneOff.Dashboard.csproj
 COPY appsettings.json ./
 COPY src/ src/
+# The publish carries the built oneoff-job in /app/job/ (OneOff.Dashboard.csproj, IncludeJobOutput).
 RUN dotnet publish src/Dashboard/OneOff.Dashboard.csproj -c Release --no-restore -o /app
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS final

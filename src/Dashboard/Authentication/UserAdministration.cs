@@ -58,7 +58,12 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, TimeProvider
             return $"Role must be one of {string.Join(", ", DashboardRoles.Levels)}.";
         }
 
-        if (PasswordRules.Check(password ?? "") is { } problem)
+        if (password is null)
+        {
+            return "Enter a password.";
+        }
+
+        if (PasswordRules.Check(password) is { } problem)
         {
             return $"Password {problem}.";
         }
@@ -71,7 +76,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, TimeProvider
         }
 
         var user = new DashboardUser { UserName = userName, MustChangePassword = true };
-        var created = await users.CreateAsync(user, password!).ConfigureAwait(false);
+        var created = await users.CreateAsync(user, password).ConfigureAwait(false);
         if (!created.Succeeded)
         {
             return Describe(created);
@@ -110,13 +115,18 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, TimeProvider
     public Task<string?> ResetPasswordAsync(ClaimsPrincipal caller, string userName, string newPassword, CancellationToken cancellationToken = default) =>
         WithUserAsync(caller, userName, forbidSelf: "Change your own password on the Password page.", async (users, user) =>
         {
-            if (PasswordRules.Check(newPassword ?? "") is { } problem)
+            if (newPassword is null)
+            {
+                return "Enter the new password.";
+            }
+
+            if (PasswordRules.Check(newPassword) is { } problem)
             {
                 return $"Password {problem}.";
             }
 
             var token = await users.GeneratePasswordResetTokenAsync(user).ConfigureAwait(false);
-            var reset = await users.ResetPasswordAsync(user, token, newPassword!).ConfigureAwait(false);
+            var reset = await users.ResetPasswordAsync(user, token, newPassword).ConfigureAwait(false);
             if (!reset.Succeeded)
             {
                 return Describe(reset);

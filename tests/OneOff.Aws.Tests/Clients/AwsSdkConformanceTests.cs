@@ -6,6 +6,7 @@ using OneOff.Aws.Clients;
 using OneOff.Aws.Clients.Athena;
 using OneOff.Aws.Clients.Emr;
 using OneOff.Aws.Tests.Infrastructure;
+using OneOff.Testing;
 
 namespace OneOff.Aws.Tests.Clients;
 

@@ -6,6 +6,7 @@ using OneOff.Aws.Clients.Athena.Models;
 using OneOff.Aws.Clients.Emr;
 using OneOff.Aws.Clients.Emr.Models;
 using OneOff.Aws.Tests.Infrastructure;
+using OneOff.Testing;
 
 namespace OneOff.Aws.Tests.Clients;
 

@@ -1,13 +1,14 @@
 using System.Text.Json.Nodes;
 using OneOff.Core.Storage;
-using OneOff.Aws.Tests.Infrastructure;
-using OneOff.Aws.Tests.Storage;
+using Amazon.Runtime;
+using Amazon.S3;
+using OneOff.Jobs.Tests.Infrastructure;
 using Parquet;
 using Parquet.Schema;
 using OneOff.Testing;
 using OneOff.Aws.Storage;
 
-namespace OneOff.Aws.Tests.Jobs;
+namespace OneOff.Jobs.Tests.Output;
 
 /// <summary>
 /// The real <c>oneoff-job sweep</c> writing to <c>s3://…</c> on moto (endpoint, region and credentials from the
@@ -27,7 +28,9 @@ public sealed class SweepToS3Tests(MotoServer moto) : IDisposable
     public async Task Sweep_OutS3_WritesTheSameRunAsToAFolder()
     {
         await moto.ResetAsync();
-        using var s3 = S3ObjectStoreTests.CreateClient(moto);
+        using var s3 = new AmazonS3Client(
+            new BasicAWSCredentials(MotoServer.AccessKey, MotoServer.SecretKey),
+            new AmazonS3Config { ServiceURL = moto.Endpoint.ToString(), ForcePathStyle = true, AuthenticationRegion = MotoServer.Region });
         await s3.PutBucketAsync(Bucket, Ct);
 
         var toS3 = await RunJobAsync(["sweep", "--out", $"s3://{Bucket}/study", .. s_sweep]);
@@ -81,8 +84,7 @@ public sealed class SweepToS3Tests(MotoServer moto) : IDisposable
     private Task<ProcessRunner.Result> RunJobAsync(string[] arguments)
     {
         moto.SkipIfUnavailable();
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-        var job = Path.Combine(RepoPaths.Root, "src", "Jobs", "bin", configuration, "net10.0", "oneoff-job.dll");
+        var job = Path.Combine(AppContext.BaseDirectory, "oneoff-job.dll");
         Assert.True(File.Exists(job), $"{job} is not built.");
         return ProcessRunner.RunAsync(
             "dotnet",

@@ -2,11 +2,11 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace OneOff.Aws.Tests.Infrastructure;
+namespace OneOff.Testing;
 
 /// <summary>
 /// moto's server (<c>python3 -m moto.server</c>, the python3 on PATH) on a free loopback port, shared by the
-/// <see cref="MotoCollection"/>; <see cref="ResetAsync"/> empties it between tests. When moto cannot start,
+/// the test assembly's <c>MotoCollection</c>; <see cref="ResetAsync"/> empties it between tests. When moto cannot start,
 /// <see cref="SkipIfUnavailable"/> skips the test with the reason.
 /// </summary>
 public sealed class MotoServer : IAsyncLifetime
@@ -114,11 +114,4 @@ public sealed class MotoServer : IAsyncLifetime
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
-}
-
-/// <summary>Tests that share one moto server run one at a time (each resets it).</summary>
-[CollectionDefinition(Name)]
-public sealed class MotoCollection : ICollectionFixture<MotoServer>
-{
-    public const string Name = "moto";
 }

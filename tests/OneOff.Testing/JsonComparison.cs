@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace OneOff.Aws.Tests.Infrastructure;
+namespace OneOff.Testing;
 
 /// <summary>Structural JSON equality: member order ignored, numbers compared as decimals, <c>{"$epochMs":n}</c> read as epoch seconds.</summary>
 public static class JsonComparison

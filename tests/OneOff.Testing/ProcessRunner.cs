@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace OneOff.Aws.Tests.Infrastructure;
+namespace OneOff.Testing;
 
 /// <summary>Runs a child process to completion, feeding stdin and collecting stdout and stderr.</summary>
 public static class ProcessRunner
