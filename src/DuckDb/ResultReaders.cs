@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using OneOff.Core.Query;
+using OneOff.Core.Runs;
 
 namespace OneOff.DuckDb;
 

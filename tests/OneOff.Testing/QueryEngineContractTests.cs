@@ -150,9 +150,9 @@ public abstract class QueryEngineContractTests(PublishedRunFixture run) : IDispo
         foreach (var model in metrics.Models)
         {
             var expected = Expected.Metrics[model.NHidden];
-            Assert.Equal(((double[])expected["train_acc"])[0], model.TrainAccuracy);
-            Assert.Equal(((double[])expected["test_acc"])[0], model.TestAccuracy);
-            Assert.Equal(((double[])expected["surface_agree"])[0], model.SurfaceAgreement);
+            Assert.Equal(((double[])expected["train_acc"])[0], model.TrainAcc);
+            Assert.Equal(((double[])expected["test_acc"])[0], model.TestAcc);
+            Assert.Equal(((double[])expected["surface_agree"])[0], model.SurfaceAgree);
             Assert.Equal(((int[])expected["iterations"])[0], model.Iterations);
             Assert.Equal(((double[])expected["final_loss"])[0], model.FinalLoss);
             Assert.Equal(((double[])expected["fit_seconds"])[0], model.FitSeconds);

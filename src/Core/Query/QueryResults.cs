@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using OneOff.Core.Runs;
 
 namespace OneOff.Core.Query;
 
@@ -91,42 +92,15 @@ public sealed record DecisionSurface(int NHidden, float[] X, float[] Y, byte[] C
 [ImmutableObject(true)]
 public sealed record SurfaceSet(float[] X, float[] Y, int[] NHidden, byte[][] Classes);
 
-/// <summary>The metrics of one trained model (one hidden-layer size).</summary>
-/// <param name="NHidden">Hidden-layer size.</param>
-/// <param name="TrainAccuracy">Accuracy on the training data.</param>
-/// <param name="TestAccuracy">Accuracy on the held-out data.</param>
-/// <param name="SurfaceAgreement">Fraction of grid cells whose predicted class equals the true noiseless class.</param>
-/// <param name="Iterations">L-BFGS iterations run.</param>
-/// <param name="FinalLoss">Mean cross-entropy after the last iteration.</param>
-/// <param name="FitSeconds">Training time.</param>
-public sealed record ModelMetrics(
-    int NHidden, double TrainAccuracy, double TestAccuracy, double SurfaceAgreement, int Iterations, double FinalLoss, double FitSeconds);
-
 /// <summary>The metrics of every model of a run, by ascending hidden-layer size.</summary>
 [ImmutableObject(true)]
 public sealed record RunMetrics(IReadOnlyList<ModelMetrics> Models)
 {
     /// <summary>
-    /// The hidden-layer size whose surface agrees best with the true X/O geometry (ties: the smaller size),
-    /// as the job computes the manifest's <c>best_n_hidden</c>; null for a run without models.
+    /// The hidden-layer size whose surface agrees best with the true X/O geometry (<see cref="ModelMetrics.Best"/>,
+    /// as the job computes the manifest's <c>best_n_hidden</c>); null for a run without models.
     /// </summary>
-    public int? BestNHidden
-    {
-        get
-        {
-            ModelMetrics? best = null;
-            foreach (var model in Models)
-            {
-                if (best is null || model.SurfaceAgreement > best.SurfaceAgreement
-                    || (model.SurfaceAgreement == best.SurfaceAgreement && model.NHidden < best.NHidden))
-                {
-                    best = model;
-                }
-            }
-
-            return best?.NHidden;
-        }
-    }
+    public int? BestNHidden => ModelMetrics.Best(Models)?.NHidden;
 }
 
 /// <summary>The training loss after each accepted L-BFGS iteration of one model.</summary>

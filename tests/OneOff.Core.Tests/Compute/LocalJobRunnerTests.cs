@@ -32,10 +32,10 @@ public sealed class LocalJobRunnerTests : IDisposable
 
         Assert.Equal(0, exit.ExitCode);
         Assert.Equal(LocalJobRunner.RunnerName, execution.Handle.Runner);
-        Assert.Equal(new JobStarted("r1"), events[0]);
+        Assert.Equal(new JobStarted("r1", [3, 5], 20), events[0]);
         Assert.Equal([3, 5], events.OfType<JobModelDone>().Select(m => m.NHidden).Order());
         Assert.All(events.OfType<JobModelDone>(), m => Assert.InRange(m.Metrics!.TestAcc, 0.0, 1.0));
-        Assert.Equal(new JobPublished("r1"), events[^1]);
+        Assert.Equal("r1", Assert.IsType<JobPublished>(events[^1]).RunId);
         Assert.True(File.Exists(Path.Combine(_folder.Path, "runs", "r1", "_manifest.json")));
     }
 
@@ -85,18 +85,6 @@ public sealed class LocalJobRunnerTests : IDisposable
         var e = await Assert.ThrowsAsync<JobStartException>(() => Runner("/nowhere/oneoff-job.dll").StartAsync(new JobRequest(new RunParameters { RunId = "r5" }), TestContext.Current.CancellationToken));
 
         Assert.Contains("/nowhere/oneoff-job.dll", e.Message, StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData("{\"event\":\"iteration\",\"n_hidden\":7,\"iteration\":3,\"loss\":0.5}", "JobIteration { NHidden = 7, Iteration = 3, Loss = 0.5 }")]
-    [InlineData("{\"event\":\"failed\",\"message\":\"disk full\"}", "JobFailed { Message = disk full }")]
-    [InlineData("{\"event\":\"phase\",\"phase\":\"training\"}", null)]
-    [InlineData("not json", null)]
-    [InlineData("{\"event\":", null)]
-    [InlineData("", null)]
-    public void ParseEvent_Line_GivesTheEvent(string line, string? expected)
-    {
-        Assert.Equal(expected, LocalJobRunner.ParseEvent(line)?.ToString());
     }
 
     [Fact]

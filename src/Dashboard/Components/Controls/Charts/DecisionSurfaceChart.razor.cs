@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using OneOff.Core.Query;
+using OneOff.Core.Runs;
 using Plotly.Blazor;
 using Plotly.Blazor.Traces;
 
@@ -74,8 +75,8 @@ public sealed partial class DecisionSurfaceChart : ChartComponent
         var title = $"Decision surface, N = {surface.NHidden} hidden units";
         if (metrics is not null)
         {
-            title += $"<br><span style=\"font-size: 13px\">train accuracy {ChartLayouts.Fraction(metrics.TrainAccuracy)} · test accuracy "
-                + $"{ChartLayouts.Fraction(metrics.TestAccuracy)} · surface agreement {ChartLayouts.Fraction(metrics.SurfaceAgreement)}</span>";
+            title += $"<br><span style=\"font-size: 13px\">train accuracy {ChartLayouts.Fraction(metrics.TrainAcc)} · test accuracy "
+                + $"{ChartLayouts.Fraction(metrics.TestAcc)} · surface agreement {ChartLayouts.Fraction(metrics.SurfaceAgree)}</span>";
         }
 
         var layout = ChartLayouts.Base(title, 600);
