@@ -3,49 +3,10 @@ using OneOff.Core.Runs;
 
 namespace OneOff.Core.Query;
 
-/// <summary>The three classes of the XO study, as byte codes (the Parquet files hold them as the strings "X", "O", "B").</summary>
-public enum PointClass : byte
-{
-    /// <summary>The X: two bars along the diagonals.</summary>
-    X = 0,
-
-    /// <summary>The O: a disk of the run's radius.</summary>
-    O = 1,
-
-    /// <summary>The background: everything else.</summary>
-    B = 2,
-}
-
-/// <summary>Conversions between <see cref="PointClass"/> codes and the class strings of the Parquet files.</summary>
-public static class PointClasses
-{
-    /// <summary>Every class, in code order.</summary>
-    public static IReadOnlyList<PointClass> All { get; } = [PointClass.X, PointClass.O, PointClass.B];
-
-    /// <summary>The code of a class string.</summary>
-    /// <exception cref="FormatException">The value is not "X", "O" or "B".</exception>
-    public static byte Parse(string value) => value switch
-    {
-        "X" => (byte)PointClass.X,
-        "O" => (byte)PointClass.O,
-        "B" => (byte)PointClass.B,
-        _ => throw new FormatException($"Unknown class '{value}': the outputs hold only \"X\", \"O\" or \"B\"."),
-    };
-
-    /// <summary>The class string of a code ("X", "O" or "B").</summary>
-    public static string Label(PointClass value) => value switch
-    {
-        PointClass.X => "X",
-        PointClass.O => "O",
-        PointClass.B => "B",
-        _ => throw new ArgumentOutOfRangeException(nameof(value), value, "A class code is 0 (X), 1 (O) or 2 (B)."),
-    };
-}
-
 /// <summary>
 /// Points of the training or test data as column arrays (row <c>i</c> of every array is point <c>i</c>), in id order:
 /// the noiseless rotated position (<see cref="X0"/>, <see cref="Y0"/>), the jittered position the models train on
-/// (<see cref="X"/>, <see cref="Y"/>) and the class code (<see cref="PointClass"/>) of each point.
+/// (<see cref="X"/>, <see cref="Y"/>) and the class code (<see cref="XoClass"/>) of each point.
 /// Treat the arrays as read-only: results are shared by every reader of a cache.
 /// </summary>
 [ImmutableObject(true)]
@@ -62,16 +23,16 @@ public readonly record struct ClassCounts(long X, long O, long B)
     public long Total => X + O + B;
 
     /// <summary>How many points are of <paramref name="pointClass"/>.</summary>
-    public long Count(PointClass pointClass) => pointClass switch
+    public long Count(XoClass pointClass) => pointClass switch
     {
-        PointClass.X => X,
-        PointClass.O => O,
-        PointClass.B => B,
+        XoClass.X => X,
+        XoClass.O => O,
+        XoClass.B => B,
         _ => throw new ArgumentOutOfRangeException(nameof(pointClass), pointClass, "A class code is 0 (X), 1 (O) or 2 (B)."),
     };
 
     /// <summary>The fraction of points of <paramref name="pointClass"/> (0 for an empty data set).</summary>
-    public double Fraction(PointClass pointClass) => Total == 0 ? 0 : (double)Count(pointClass) / Total;
+    public double Fraction(XoClass pointClass) => Total == 0 ? 0 : (double)Count(pointClass) / Total;
 }
 
 /// <summary>Class counts (and so fractions and row counts) of the training and the test data, as the notebook printed them.</summary>

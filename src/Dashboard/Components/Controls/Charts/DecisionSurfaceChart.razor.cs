@@ -40,10 +40,10 @@ public sealed partial class DecisionSurfaceChart : ChartComponent
             for (var column = 0; column < width; column++)
             {
                 var i = (row * width) + column;
-                var pointClass = (PointClass)surface.Classes[i];
+                var pointClass = (XoClass)surface.Classes[i];
                 codes[column] = surface.Classes[i];
-                var p = pointClass switch { PointClass.X => surface.PX[i], PointClass.O => surface.PO[i], _ => surface.PB[i] };
-                labels[column] = string.Create(CultureInfo.InvariantCulture, $"{PointClasses.Label(pointClass)} (p = {p:0.00})");
+                var p = pointClass switch { XoClass.X => surface.PX[i], XoClass.O => surface.PO[i], _ => surface.PB[i] };
+                labels[column] = string.Create(CultureInfo.InvariantCulture, $"{XoClasses.Label(pointClass)} (p = {p:0.00})");
             }
 
             z.Add(codes);
@@ -67,9 +67,9 @@ public sealed partial class DecisionSurfaceChart : ChartComponent
             },
             ChartLayouts.Boundary(boundary, Half),
         };
-        foreach (var pointClass in PointClasses.All)
+        foreach (var pointClass in XoClasses.All)
         {
-            data.Add(ChartLayouts.LegendSwatch($"predicted {PointClasses.Label(pointClass)}", ChartPalette.LightOf(pointClass)));
+            data.Add(ChartLayouts.LegendSwatch($"predicted {XoClasses.Label(pointClass)}", ChartPalette.LightOf(pointClass)));
         }
 
         var title = $"Decision surface, N = {surface.NHidden} hidden units";

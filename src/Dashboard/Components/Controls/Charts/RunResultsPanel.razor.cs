@@ -67,7 +67,7 @@ public sealed partial class RunResultsPanel : IDisposable
         {
             _surface = await LoadSurface(n, _disposed.Token);
         }
-        catch (Exception e) when (e is RunNotPublishedException or ArgumentException or InvalidDataException)
+        catch (Exception e) when (e is RunNotPublishedException or ModelNotFoundException or InvalidDataException)
         {
             _error = e.Message;
         }

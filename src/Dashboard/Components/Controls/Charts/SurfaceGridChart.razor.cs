@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using OneOff.Core.Query;
+using OneOff.Core.Runs;
 using Plotly.Blazor;
 using Plotly.Blazor.LayoutLib;
 using Plotly.Blazor.Traces;
@@ -128,9 +129,9 @@ public sealed partial class SurfaceGridChart : ChartComponent
             });
         }
 
-        foreach (var pointClass in PointClasses.All)
+        foreach (var pointClass in XoClasses.All)
         {
-            data.Add(ChartLayouts.LegendSwatch($"predicted {PointClasses.Label(pointClass)}", ChartPalette.LightOf(pointClass)));
+            data.Add(ChartLayouts.LegendSwatch($"predicted {XoClasses.Label(pointClass)}", ChartPalette.LightOf(pointClass)));
         }
 
         var layout = ChartLayouts.Base("Decision surfaces of every hidden-layer size", TopMargin + BottomMargin + (rows * rowPixels));
