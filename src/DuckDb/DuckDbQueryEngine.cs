@@ -69,8 +69,7 @@ public sealed class DuckDbQueryEngine : IQueryEngine, IDisposable
         var surface = await RunAsync(
             runId, QueryCatalog.DecisionSurface, [runId, nHidden], reader => ResultReaders.ReadSurface(reader, nHidden), cancellationToken)
             .ConfigureAwait(false);
-        return surface ?? throw new ArgumentException(
-            $"Run '{runId}' has no model with {nHidden} hidden units: ask for one of the sizes its metrics list.", nameof(nHidden));
+        return surface ?? throw new ModelNotFoundException(runId, nHidden);
     }
 
     /// <inheritdoc />

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using OneOff.Core.Query;
+using OneOff.Core.Runs;
 
 namespace OneOff.DuckDb;
 
@@ -18,7 +19,7 @@ internal static class ResultReaders
             y0.Add((float)reader.GetDouble(1));
             x.Add((float)reader.GetDouble(2));
             y.Add((float)reader.GetDouble(3));
-            classes.Add(PointClasses.Parse(reader.GetString(4)));
+            classes.Add((byte)XoClasses.Parse(reader.GetString(4)));
         }
 
         return new PointSet([.. x0], [.. y0], [.. x], [.. y], [.. classes]);
@@ -36,7 +37,7 @@ internal static class ResultReaders
                 throw new InvalidDataException($"The class-fractions query returned an unknown data set '{dataset}'.");
             }
 
-            row[PointClasses.Parse(reader.GetString(1))] += Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture);
+            row[(byte)XoClasses.Parse(reader.GetString(1))] += Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture);
         }
 
         return new ClassFractions(ToCounts(counts["train"]), ToCounts(counts["test"]));
@@ -173,7 +174,7 @@ internal static class ResultReaders
         {
             _x.Add(x);
             _y.Add(y);
-            _classes.Add(PointClasses.Parse(pointClass));
+            _classes.Add((byte)XoClasses.Parse(pointClass));
         }
 
         public (float[] X, float[] Y, byte[] Classes) Build(int nHidden)

@@ -1,4 +1,5 @@
 using OneOff.Core.Query;
+using OneOff.Core.Runs;
 
 namespace OneOff.Testing;
 
@@ -90,7 +91,7 @@ public abstract class QueryEngineContractTests(PublishedRunFixture run) : IDispo
         AssertCounts(Expected.Test, fractions.Test);
         Assert.Equal(Expected.ManifestRows("train"), fractions.Train.Total);
         Assert.Equal(Expected.ManifestRows("test"), fractions.Test.Total);
-        Assert.Equal(1.0, PointClasses.All.Sum(fractions.Train.Fraction), 12);
+        Assert.Equal(1.0, XoClasses.All.Sum(fractions.Train.Fraction), 12);
     }
 
     [Fact]
@@ -108,7 +109,7 @@ public abstract class QueryEngineContractTests(PublishedRunFixture run) : IDispo
             for (var i = 0; i < surface.Classes.Length; i++)
             {
                 var (row, p) = cells[(surface.X[i % 101], surface.Y[i / 101])];
-                Assert.Equal(row, PointClasses.Label((PointClass)surface.Classes[i]));
+                Assert.Equal(row, XoClasses.Label((XoClass)surface.Classes[i]));
                 Assert.Equal((float)p[0], surface.PX[i], Tolerance);
                 Assert.Equal((float)p[1], surface.PO[i], Tolerance);
                 Assert.Equal((float)p[2], surface.PB[i], Tolerance);
@@ -117,11 +118,13 @@ public abstract class QueryEngineContractTests(PublishedRunFixture run) : IDispo
     }
 
     [Fact]
-    public async Task GetDecisionSurfaceAsync_SizeTheRunDoesNotHave_ThrowsNamingTheSize()
+    public async Task GetDecisionSurfaceAsync_SizeTheRunDoesNotHave_ThrowsModelNotFoundNamingTheSize()
     {
-        var error = await Assert.ThrowsAsync<ArgumentException>(
+        var error = await Assert.ThrowsAsync<ModelNotFoundException>(
             () => CreateEngine().GetDecisionSurfaceAsync(PublishedRunFixture.RunId, 1999, TestContext.Current.CancellationToken));
 
+        Assert.Equal(PublishedRunFixture.RunId, error.RunId);
+        Assert.Equal(1999, error.NHidden);
         Assert.Contains("1999", error.Message, StringComparison.Ordinal);
     }
 
@@ -150,9 +153,9 @@ public abstract class QueryEngineContractTests(PublishedRunFixture run) : IDispo
         foreach (var model in metrics.Models)
         {
             var expected = Expected.Metrics[model.NHidden];
-            Assert.Equal(((double[])expected["train_acc"])[0], model.TrainAccuracy);
-            Assert.Equal(((double[])expected["test_acc"])[0], model.TestAccuracy);
-            Assert.Equal(((double[])expected["surface_agree"])[0], model.SurfaceAgreement);
+            Assert.Equal(((double[])expected["train_acc"])[0], model.TrainAcc);
+            Assert.Equal(((double[])expected["test_acc"])[0], model.TestAcc);
+            Assert.Equal(((double[])expected["surface_agree"])[0], model.SurfaceAgree);
             Assert.Equal(((int[])expected["iterations"])[0], model.Iterations);
             Assert.Equal(((double[])expected["final_loss"])[0], model.FinalLoss);
             Assert.Equal(((double[])expected["fit_seconds"])[0], model.FitSeconds);
@@ -257,16 +260,16 @@ public abstract class QueryEngineContractTests(PublishedRunFixture run) : IDispo
             Assert.Equal((float)((double[])expected["y0"])[i], actual.Y0[k], Tolerance);
             Assert.Equal((float)((double[])expected["x"])[i], actual.X[k], Tolerance);
             Assert.Equal((float)((double[])expected["y"])[i], actual.Y[k], Tolerance);
-            Assert.Equal(((string[])expected["class"])[i], PointClasses.Label((PointClass)actual.Classes[k]));
+            Assert.Equal(((string[])expected["class"])[i], XoClasses.Label((XoClass)actual.Classes[k]));
         }
     }
 
     private static void AssertCounts(IReadOnlyDictionary<string, Array> expected, ClassCounts actual)
     {
         var classes = (string[])expected["class"];
-        foreach (var pointClass in PointClasses.All)
+        foreach (var pointClass in XoClasses.All)
         {
-            var label = PointClasses.Label(pointClass);
+            var label = XoClasses.Label(pointClass);
             Assert.Equal(classes.Count(c => c == label), actual.Count(pointClass));
         }
     }

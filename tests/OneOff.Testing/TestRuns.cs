@@ -49,7 +49,7 @@ public static class TestRuns
         {
         }
 
-        public void ModelDone(ManifestModel model)
+        public void ModelDone(ModelMetrics model)
         {
         }
 

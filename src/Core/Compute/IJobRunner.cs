@@ -76,26 +76,5 @@ public interface IJobExecution : IAsyncDisposable
 /// <param name="Diagnostics">The last lines the job wrote about itself (stderr), or null.</param>
 public sealed record JobExit(int? ExitCode, string? Reason, string? Diagnostics = null);
 
-/// <summary>One event of the job's <c>--json</c> stream (ARCHITECTURE.md, "The job CLI").</summary>
-public abstract record JobEvent;
-
-/// <summary><c>{"event":"started","run_id":…}</c>.</summary>
-public sealed record JobStarted(string RunId) : JobEvent;
-
-/// <summary><c>{"event":"iteration","n_hidden":N,"iteration":i,"loss":l}</c>.</summary>
-public sealed record JobIteration(int NHidden, int Iteration, double Loss) : JobEvent;
-
-/// <summary><c>{"event":"model_done","n_hidden":N,…metrics}</c>; <see cref="Metrics"/> is null when only the fact is known (re-attached).</summary>
-public sealed record JobModelDone(int NHidden, JobModelMetrics? Metrics) : JobEvent;
-
-/// <summary><c>{"event":"published","run_id":…}</c>: the manifest exists.</summary>
-public sealed record JobPublished(string RunId) : JobEvent;
-
-/// <summary><c>{"event":"failed","message":…}</c>.</summary>
-public sealed record JobFailed(string Message) : JobEvent;
-
-/// <summary>The metrics of one trained model, as in the manifest's <c>models</c>.</summary>
-public sealed record JobModelMetrics(double TrainAcc, double TestAcc, double SurfaceAgree, int Iterations, double FinalLoss, double FitSeconds);
-
 /// <summary>Thrown when a job cannot be started (the executable is missing, the process fails to start).</summary>
 public sealed class JobStartException(string message, Exception? inner = null) : Exception(message, inner);

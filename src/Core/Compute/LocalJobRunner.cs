@@ -2,7 +2,6 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using OneOff.Core.Runs;
@@ -37,9 +36,14 @@ public sealed class LocalJobRunner : IJobRunner
     private readonly LocalJobRunnerOptions _options;
     private readonly FolderObjectStore _store;
     private readonly ILogger<LocalJobRunner> _logger;
+    private readonly TimeProvider _time;
 
     /// <summary>Creates a runner whose jobs write to <paramref name="store"/> (the job's <c>--out</c> is its root).</summary>
-    public LocalJobRunner(LocalJobRunnerOptions options, FolderObjectStore store, ILogger<LocalJobRunner> logger)
+    /// <param name="options">Where the job is; how often a re-attached job is polled.</param>
+    /// <param name="store">The store the jobs write to.</param>
+    /// <param name="logger">Logs starts, re-attachments and malformed event lines.</param>
+    /// <param name="timeProvider">Times the polls of a re-attached job; the system clock by default.</param>
+    public LocalJobRunner(LocalJobRunnerOptions options, FolderObjectStore store, ILogger<LocalJobRunner> logger, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(store);
@@ -48,6 +52,7 @@ public sealed class LocalJobRunner : IJobRunner
         _options = options;
         _store = store;
         _logger = logger;
+        _time = timeProvider ?? TimeProvider.System;
     }
 
     /// <inheritdoc />
@@ -97,7 +102,7 @@ public sealed class LocalJobRunner : IJobRunner
         process.StandardInput.Close();
         var handle = HandleOf(process);
         _logger.LogInformation("Started job for run {RunId} as process {Pid}", request.RunId, process.Id);
-        return Task.FromResult<IJobExecution>(new ChildExecution(process, handle));
+        return Task.FromResult<IJobExecution>(new ChildExecution(process, handle, _logger));
     }
 
     /// <inheritdoc />
@@ -117,11 +122,11 @@ public sealed class LocalJobRunner : IJobRunner
         }
 
         _logger.LogInformation("Re-attached to process {Pid} of run {RunId}", pid, runId);
-        return Task.FromResult<IJobExecution?>(new AttachedExecution(process, handle, startTicks, runId, _store, _options.PollInterval));
+        return Task.FromResult<IJobExecution?>(new AttachedExecution(process, handle, startTicks, runId, new StoreProgress(_store), _options.PollInterval, _time));
     }
 
     /// <summary>Whether the process of a local handle is alive: same id, same start time, not a zombie.</summary>
-    public static bool IsAlive(JobHandle handle)
+    internal static bool IsAlive(JobHandle handle)
     {
         ArgumentNullException.ThrowIfNull(handle);
         if (!TryParseId(handle.Id, out var pid, out var ticks))
@@ -133,49 +138,28 @@ public sealed class LocalJobRunner : IJobRunner
         return process is not null;
     }
 
-    /// <summary>Parses one line of the job's <c>--json</c> stream; null for blank lines, unknown events and non-JSON lines.</summary>
-    public static JobEvent? ParseEvent(string line)
+    /// <summary>
+    /// Reads one line of the job's <c>--json</c> stream: null for a blank line; null with a
+    /// <paramref name="diagnostic"/> for a line that is not an event (<see cref="JobEventJson.Parse"/>).
+    /// </summary>
+    internal static JobEvent? ParseEvent(string line, out string? diagnostic)
     {
-        if (string.IsNullOrWhiteSpace(line) || line[0] != '{')
+        diagnostic = null;
+        if (string.IsNullOrWhiteSpace(line))
         {
             return null;
         }
 
         try
         {
-            using var doc = JsonDocument.Parse(line);
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("event", out var kind) || kind.ValueKind != JsonValueKind.String)
-            {
-                return null;
-            }
-
-            return kind.GetString() switch
-            {
-                "started" => new JobStarted(Text(root, "run_id")),
-                "iteration" => new JobIteration(Int(root, "n_hidden"), Int(root, "iteration"), Number(root, "loss")),
-                "model_done" => new JobModelDone(Int(root, "n_hidden"), new JobModelMetrics(
-                    Number(root, "train_acc"), Number(root, "test_acc"), Number(root, "surface_agree"),
-                    Int(root, "iterations"), Number(root, "final_loss"), Number(root, "fit_seconds"))),
-                "published" => new JobPublished(Text(root, "run_id")),
-                "failed" => new JobFailed(Text(root, "message")),
-                _ => null,
-            };
+            return JobEventJson.Parse(line);
         }
-        catch (JsonException)
+        catch (FormatException e)
         {
+            diagnostic = e.Message;
             return null;
         }
     }
-
-    private static string Text(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() ?? "" : "";
-
-    private static int Int(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i) ? i : 0;
-
-    private static double Number(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : double.NaN;
 
     /// <summary>A failed job's reason for its run record: its exit code and its last line on stderr.</summary>
     internal static string ReasonOf(int exitCode, string? stderrTail)
@@ -383,14 +367,24 @@ public sealed class LocalJobRunner : IJobRunner
         protected abstract Task<JobExit> FollowAsync(CancellationToken detach);
     }
 
-    /// <summary>A job this process started: events from its stdout.</summary>
+    /// <summary>
+    /// A job this process started: events from its stdout. A stdout line that is not an event is logged and kept
+    /// with the diagnostics (never turned into an event); a failure's reason is the last line on stderr.
+    /// </summary>
     private sealed class ChildExecution : ProcessExecution
     {
         private const int DiagnosticLines = 20;
+        private const int MalformedLines = 5;
         private readonly Queue<string> _stderrTail = new();
+        private readonly Queue<string> _malformed = new();
+        private readonly ILogger _logger;
 
-        public ChildExecution(Process process, JobHandle handle)
-            : base(process, handle) => Follow();
+        public ChildExecution(Process process, JobHandle handle, ILogger logger)
+            : base(process, handle)
+        {
+            _logger = logger;
+            Follow();
+        }
 
         protected override async Task<JobExit> FollowAsync(CancellationToken detach)
         {
@@ -399,13 +393,15 @@ public sealed class LocalJobRunner : IJobRunner
             await Task.WhenAll(stdout, stderr).ConfigureAwait(false);
             await Process.WaitForExitAsync(detach).ConfigureAwait(false);
             string? tail;
+            string? diagnostics;
             lock (_stderrTail)
             {
                 tail = _stderrTail.Count == 0 ? null : string.Join('\n', _stderrTail);
+                diagnostics = _malformed.Count == 0 ? tail : string.Join('\n', [.. _malformed, .. _stderrTail]);
             }
 
             var code = Process.ExitCode;
-            return new JobExit(code, code == 0 ? null : ReasonOf(code, tail), tail);
+            return new JobExit(code, code == 0 ? null : ReasonOf(code, tail), diagnostics);
         }
 
         private async Task PumpStdoutAsync(CancellationToken token)
@@ -413,9 +409,14 @@ public sealed class LocalJobRunner : IJobRunner
             await Task.Yield();
             while (await Process.StandardOutput.ReadLineAsync(token).ConfigureAwait(false) is { } line)
             {
-                if (ParseEvent(line) is { } e)
+                if (ParseEvent(line, out var diagnostic) is { } e)
                 {
                     Events.Writer.TryWrite(e);
+                }
+                else if (diagnostic is not null)
+                {
+                    _logger.LogWarning("Job process {Pid} wrote a line that is not an event: {Diagnostic}", Process.Id, diagnostic);
+                    Keep(_malformed, "stdout: " + diagnostic, MalformedLines);
                 }
             }
         }
@@ -425,18 +426,21 @@ public sealed class LocalJobRunner : IJobRunner
             await Task.Yield();
             while (await Process.StandardError.ReadLineAsync(token).ConfigureAwait(false) is { } line)
             {
-                if (line.Length == 0)
+                if (line.Length != 0)
                 {
-                    continue;
+                    Keep(_stderrTail, line, DiagnosticLines);
                 }
+            }
+        }
 
-                lock (_stderrTail)
+        private void Keep(Queue<string> lines, string line, int limit)
+        {
+            lock (_stderrTail)
+            {
+                lines.Enqueue(line);
+                if (lines.Count > limit)
                 {
-                    _stderrTail.Enqueue(line);
-                    if (_stderrTail.Count > DiagnosticLines)
-                    {
-                        _stderrTail.Dequeue();
-                    }
+                    lines.Dequeue();
                 }
             }
         }
@@ -447,16 +451,18 @@ public sealed class LocalJobRunner : IJobRunner
     {
         private readonly long _startTicks;
         private readonly string _runId;
-        private readonly FolderObjectStore _store;
+        private readonly StoreProgress _progress;
         private readonly TimeSpan _pollInterval;
+        private readonly TimeProvider _time;
 
-        public AttachedExecution(Process process, JobHandle handle, long startTicks, string runId, FolderObjectStore store, TimeSpan pollInterval)
+        public AttachedExecution(Process process, JobHandle handle, long startTicks, string runId, StoreProgress progress, TimeSpan pollInterval, TimeProvider time)
             : base(process, handle)
         {
             _startTicks = startTicks;
             _runId = runId;
-            _store = store;
+            _progress = progress;
             _pollInterval = pollInterval;
+            _time = time;
             Follow();
         }
 
@@ -464,6 +470,7 @@ public sealed class LocalJobRunner : IJobRunner
         {
             var done = new HashSet<int>();
             var published = false;
+            string? failure = "interrupted: the job ended without publishing";
             while (true)
             {
                 bool alive;
@@ -472,34 +479,46 @@ public sealed class LocalJobRunner : IJobRunner
                     alive = current is not null;
                 }
 
-                published = await ScanAsync(done, published, detach).ConfigureAwait(false);
+                var scan = await _progress.ScanAsync(_runId, done, detach).ConfigureAwait(false);
+                foreach (var model in scan.Models)
+                {
+                    done.Add(model.NHidden);
+                    Events.Writer.TryWrite(model);
+                }
+
+                if (scan.Published && !published)
+                {
+                    published = true;
+                    failure = await PublishAsync(detach).ConfigureAwait(false);
+                }
+
                 if (!alive)
                 {
                     // A job this process did not start leaves no exit code to read; the manifest decides.
-                    return new JobExit(null, published ? null : "interrupted: the job ended without publishing");
+                    return new JobExit(null, failure);
                 }
 
-                await Task.Delay(_pollInterval, detach).ConfigureAwait(false);
+                await Task.Delay(_pollInterval, _time, detach).ConfigureAwait(false);
             }
         }
 
-        private async Task<bool> ScanAsync(HashSet<int> done, bool published, CancellationToken token)
+        /// <summary>Reports the manifest's <see cref="JobPublished"/>; null when done, else why it could not be read.</summary>
+        private async Task<string?> PublishAsync(CancellationToken token)
         {
-            await foreach (var key in _store.ListAsync(RunKeys.MetricsPrefix(_runId), token).ConfigureAwait(false))
+            try
             {
-                if (RunKeys.NHiddenOf(key) is { } n && done.Add(n))
+                if (await _progress.ReadManifestAsync(_runId, token).ConfigureAwait(false) is not { } manifest)
                 {
-                    Events.Writer.TryWrite(new JobModelDone(n, null));
+                    return "interrupted: the job's manifest disappeared";
                 }
-            }
 
-            if (!published && await _store.ExistsAsync(RunKeys.Manifest(_runId), token).ConfigureAwait(false))
+                Events.Writer.TryWrite(JobPublished.Of(manifest));
+                return null;
+            }
+            catch (InvalidDataException e)
             {
-                Events.Writer.TryWrite(new JobPublished(_runId));
-                return true;
+                return $"the job wrote a manifest that cannot be read: {e.Message}";
             }
-
-            return published;
         }
     }
 }

@@ -23,7 +23,7 @@ public interface IQueryEngine
     Task<ClassFractions> GetClassFractionsAsync(string runId, CancellationToken cancellationToken = default);
 
     /// <summary>The decision surface of the model with <paramref name="nHidden"/> hidden units.</summary>
-    /// <exception cref="ArgumentException">The run has no model of that size.</exception>
+    /// <exception cref="ModelNotFoundException">The run has no model of that size.</exception>
     Task<DecisionSurface> GetDecisionSurfaceAsync(string runId, int nHidden, CancellationToken cancellationToken = default);
 
     /// <summary>The predicted class maps of every model of the run, on one shared grid.</summary>
@@ -46,4 +46,17 @@ public sealed class RunNotPublishedException(string runId)
 {
     /// <summary>The run that was asked for.</summary>
     public string RunId { get; } = runId;
+}
+
+/// <summary>Thrown when a published run is asked for a model (a hidden-layer size) it does not have.</summary>
+/// <param name="runId">The run that was asked.</param>
+/// <param name="nHidden">The size it does not have.</param>
+public sealed class ModelNotFoundException(string runId, int nHidden)
+    : KeyNotFoundException($"Run '{runId}' has no model with {nHidden} hidden units: ask for one of the sizes its metrics list.")
+{
+    /// <summary>The run that was asked.</summary>
+    public string RunId { get; } = runId;
+
+    /// <summary>The size it does not have.</summary>
+    public int NHidden { get; } = nHidden;
 }

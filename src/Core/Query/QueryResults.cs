@@ -1,50 +1,12 @@
 using System.ComponentModel;
+using OneOff.Core.Runs;
 
 namespace OneOff.Core.Query;
-
-/// <summary>The three classes of the XO study, as byte codes (the Parquet files hold them as the strings "X", "O", "B").</summary>
-public enum PointClass : byte
-{
-    /// <summary>The X: two bars along the diagonals.</summary>
-    X = 0,
-
-    /// <summary>The O: a disk of the run's radius.</summary>
-    O = 1,
-
-    /// <summary>The background: everything else.</summary>
-    B = 2,
-}
-
-/// <summary>Conversions between <see cref="PointClass"/> codes and the class strings of the Parquet files.</summary>
-public static class PointClasses
-{
-    /// <summary>Every class, in code order.</summary>
-    public static IReadOnlyList<PointClass> All { get; } = [PointClass.X, PointClass.O, PointClass.B];
-
-    /// <summary>The code of a class string.</summary>
-    /// <exception cref="FormatException">The value is not "X", "O" or "B".</exception>
-    public static byte Parse(string value) => value switch
-    {
-        "X" => (byte)PointClass.X,
-        "O" => (byte)PointClass.O,
-        "B" => (byte)PointClass.B,
-        _ => throw new FormatException($"Unknown class '{value}': the outputs hold only \"X\", \"O\" or \"B\"."),
-    };
-
-    /// <summary>The class string of a code ("X", "O" or "B").</summary>
-    public static string Label(PointClass value) => value switch
-    {
-        PointClass.X => "X",
-        PointClass.O => "O",
-        PointClass.B => "B",
-        _ => throw new ArgumentOutOfRangeException(nameof(value), value, "A class code is 0 (X), 1 (O) or 2 (B)."),
-    };
-}
 
 /// <summary>
 /// Points of the training or test data as column arrays (row <c>i</c> of every array is point <c>i</c>), in id order:
 /// the noiseless rotated position (<see cref="X0"/>, <see cref="Y0"/>), the jittered position the models train on
-/// (<see cref="X"/>, <see cref="Y"/>) and the class code (<see cref="PointClass"/>) of each point.
+/// (<see cref="X"/>, <see cref="Y"/>) and the class code (<see cref="XoClass"/>) of each point.
 /// Treat the arrays as read-only: results are shared by every reader of a cache.
 /// </summary>
 [ImmutableObject(true)]
@@ -61,16 +23,16 @@ public readonly record struct ClassCounts(long X, long O, long B)
     public long Total => X + O + B;
 
     /// <summary>How many points are of <paramref name="pointClass"/>.</summary>
-    public long Count(PointClass pointClass) => pointClass switch
+    public long Count(XoClass pointClass) => pointClass switch
     {
-        PointClass.X => X,
-        PointClass.O => O,
-        PointClass.B => B,
+        XoClass.X => X,
+        XoClass.O => O,
+        XoClass.B => B,
         _ => throw new ArgumentOutOfRangeException(nameof(pointClass), pointClass, "A class code is 0 (X), 1 (O) or 2 (B)."),
     };
 
     /// <summary>The fraction of points of <paramref name="pointClass"/> (0 for an empty data set).</summary>
-    public double Fraction(PointClass pointClass) => Total == 0 ? 0 : (double)Count(pointClass) / Total;
+    public double Fraction(XoClass pointClass) => Total == 0 ? 0 : (double)Count(pointClass) / Total;
 }
 
 /// <summary>Class counts (and so fractions and row counts) of the training and the test data, as the notebook printed them.</summary>
@@ -91,42 +53,15 @@ public sealed record DecisionSurface(int NHidden, float[] X, float[] Y, byte[] C
 [ImmutableObject(true)]
 public sealed record SurfaceSet(float[] X, float[] Y, int[] NHidden, byte[][] Classes);
 
-/// <summary>The metrics of one trained model (one hidden-layer size).</summary>
-/// <param name="NHidden">Hidden-layer size.</param>
-/// <param name="TrainAccuracy">Accuracy on the training data.</param>
-/// <param name="TestAccuracy">Accuracy on the held-out data.</param>
-/// <param name="SurfaceAgreement">Fraction of grid cells whose predicted class equals the true noiseless class.</param>
-/// <param name="Iterations">L-BFGS iterations run.</param>
-/// <param name="FinalLoss">Mean cross-entropy after the last iteration.</param>
-/// <param name="FitSeconds">Training time.</param>
-public sealed record ModelMetrics(
-    int NHidden, double TrainAccuracy, double TestAccuracy, double SurfaceAgreement, int Iterations, double FinalLoss, double FitSeconds);
-
 /// <summary>The metrics of every model of a run, by ascending hidden-layer size.</summary>
 [ImmutableObject(true)]
 public sealed record RunMetrics(IReadOnlyList<ModelMetrics> Models)
 {
     /// <summary>
-    /// The hidden-layer size whose surface agrees best with the true X/O geometry (ties: the smaller size),
-    /// as the job computes the manifest's <c>best_n_hidden</c>; null for a run without models.
+    /// The hidden-layer size whose surface agrees best with the true X/O geometry (<see cref="ModelMetrics.Best"/>,
+    /// as the job computes the manifest's <c>best_n_hidden</c>); null for a run without models.
     /// </summary>
-    public int? BestNHidden
-    {
-        get
-        {
-            ModelMetrics? best = null;
-            foreach (var model in Models)
-            {
-                if (best is null || model.SurfaceAgreement > best.SurfaceAgreement
-                    || (model.SurfaceAgreement == best.SurfaceAgreement && model.NHidden < best.NHidden))
-                {
-                    best = model;
-                }
-            }
-
-            return best?.NHidden;
-        }
-    }
+    public int? BestNHidden => ModelMetrics.Best(Models)?.NHidden;
 }
 
 /// <summary>The training loss after each accepted L-BFGS iteration of one model.</summary>

@@ -5,8 +5,8 @@ namespace OneOff.Core.Runs;
 /// <summary>The one-row <c>metrics/n_hidden=N</c> table of one model: written by the job, read by the progress scan.</summary>
 public static class MetricsTable
 {
-    /// <summary>The one-row metrics table of one model.</summary>
-    public static Task<byte[]> WriteAsync(ManifestModel m, CancellationToken cancellationToken = default)
+    /// <summary>The one-row metrics table of one model (its <see cref="ModelMetrics.NHidden"/> is the partition, not a column).</summary>
+    public static Task<byte[]> WriteAsync(ModelMetrics m, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(m);
         return ParquetTables.WriteAsync(RunSchemas.Metrics, async rg =>
@@ -20,9 +20,9 @@ public static class MetricsTable
         });
     }
 
-    /// <summary>Reads a metrics table back.</summary>
+    /// <summary>Reads the metrics table of size <paramref name="nHidden"/> back.</summary>
     /// <exception cref="InvalidDataException">Not a one-row metrics table.</exception>
-    public static async Task<ManifestModel> ReadAsync(byte[] parquet, int nHidden, CancellationToken cancellationToken = default)
+    public static async Task<ModelMetrics> ReadAsync(byte[] parquet, int nHidden, CancellationToken cancellationToken = default)
     {
         using var stream = new MemoryStream(parquet, writable: false);
         await using var reader = await ParquetTables.OpenAsync(stream, RunSchemas.Metrics, cancellationToken).ConfigureAwait(false);
@@ -41,7 +41,7 @@ public static class MetricsTable
 
         var iterations = new int[1];
         await rg.ReadAsync<int>(RunSchemas.Iterations, iterations.AsMemory(), cancellationToken: cancellationToken).ConfigureAwait(false);
-        return new ManifestModel(nHidden, await One(RunSchemas.TrainAcc).ConfigureAwait(false), await One(RunSchemas.TestAcc).ConfigureAwait(false),
+        return new ModelMetrics(nHidden, await One(RunSchemas.TrainAcc).ConfigureAwait(false), await One(RunSchemas.TestAcc).ConfigureAwait(false),
             await One(RunSchemas.SurfaceAgree).ConfigureAwait(false), iterations[0], await One(RunSchemas.FinalLoss).ConfigureAwait(false),
             await One(RunSchemas.FitSeconds).ConfigureAwait(false));
     }

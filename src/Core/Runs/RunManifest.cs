@@ -26,9 +26,6 @@ public sealed record ManifestParameters(
     };
 }
 
-/// <summary>One model's metrics in a manifest (also the content of its <c>metrics</c> partition).</summary>
-public sealed record ManifestModel(int NHidden, double TrainAcc, double TestAcc, double SurfaceAgree, int Iterations, double FinalLoss, double FitSeconds);
-
 /// <summary>Row counts of the run's tables.</summary>
 public sealed record ManifestRows(int Train, int Test, int Grid);
 
@@ -38,14 +35,10 @@ public sealed record ManifestTimings(double GenerateSeconds, double TrainSeconds
 /// <summary><c>_manifest.json</c>: written last; a run is published when it exists.</summary>
 public sealed record RunManifest(
     int Schema, string RunId, string JobVersion, DateTimeOffset CreatedUtc, ManifestParameters Parameters,
-    ImmutableArray<ManifestModel> Models, int BestNHidden, ManifestRows Rows, ManifestTimings Timings)
+    ImmutableArray<ModelMetrics> Models, int BestNHidden, ManifestRows Rows, ManifestTimings Timings)
 {
     /// <summary>The schema version this code writes.</summary>
     public const int CurrentSchema = 1;
-
-    /// <summary>The best hidden size: highest surface agreement, ties to the smaller N.</summary>
-    public static int Best(IEnumerable<ManifestModel> models) =>
-        models.OrderByDescending(m => m.SurfaceAgree).ThenBy(m => m.NHidden).First().NHidden;
 
     /// <summary>UTF-8 JSON bytes.</summary>
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, ManifestJson.Default.RunManifest);

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
 namespace OneOff.Core.Runs;
@@ -21,7 +22,8 @@ public sealed record ParameterError(RunParameter Parameter, string Problem)
 /// <summary>The outcome of parsing raw parameter values: parameters, or the errors (never both).</summary>
 public sealed record ParseOutcome(RunParameters? Parameters, IReadOnlyList<ParameterError> Errors)
 {
-    /// <summary>True when there are no errors.</summary>
+    /// <summary>True when there are no errors (and so <see cref="Parameters"/> is set).</summary>
+    [MemberNotNullWhen(true, nameof(Parameters))]
     public bool IsValid => Errors.Count == 0 && Parameters is not null;
 }
 

@@ -14,6 +14,36 @@ public enum XoClass : byte
 }
 
 /// <summary>
+/// The class codes and the class strings of the Parquet files (<c>class</c>, <c>class_pred</c>: "X", "O", "B"); result
+/// types carry the codes as bytes (<c>(byte)XoClass.O</c>).
+/// </summary>
+public static class XoClasses
+{
+    /// <summary>Every class, in code order.</summary>
+    public static IReadOnlyList<XoClass> All { get; } = [XoClass.X, XoClass.O, XoClass.B];
+
+    /// <summary>The class of a class string.</summary>
+    /// <exception cref="FormatException">The value is not "X", "O" or "B".</exception>
+    public static XoClass Parse(string? value) => value switch
+    {
+        "X" => XoClass.X,
+        "O" => XoClass.O,
+        "B" => XoClass.B,
+        _ => throw new FormatException($"Unknown class '{value}': the outputs hold only \"X\", \"O\" or \"B\"."),
+    };
+
+    /// <summary>The class string of a class ("X", "O" or "B").</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not a class code.</exception>
+    public static string Label(XoClass value) => value switch
+    {
+        XoClass.X => "X",
+        XoClass.O => "O",
+        XoClass.B => "B",
+        _ => throw new ArgumentOutOfRangeException(nameof(value), value, "A class code is 0 (X), 1 (O) or 2 (B)."),
+    };
+}
+
+/// <summary>
 /// The noiseless XO geometry: a point (u, v) of the unrotated square is X where |u| or |v| is below the X
 /// half-width (X wins), O where its radius is below the O radius, B elsewhere; the data is then rotated by 45°.
 /// </summary>
@@ -23,9 +53,6 @@ public readonly record struct XoGeometry(double XHalfWidth, double Radius)
 {
     /// <summary>cos 45° = sin 45°.</summary>
     public const double Cos45 = 0.70710678118654752440;
-
-    /// <summary>The names of the classes as stored in the <c>class</c> columns.</summary>
-    public static readonly string[] ClassNames = ["X", "O", "B"];
 
     /// <summary>The class of an unrotated point.</summary>
     public XoClass ClassOfUnrotated(double u, double v)

@@ -77,7 +77,7 @@ public sealed partial class RunDetailsViewModel(RunCoordinator coordinator, Resu
         ResultsLoading = true;
         try
         {
-            var loaded = await results.GetRunResultsAsync(run.Id, ResultsService.PlotSampleFraction(run.Parameters.TrainSize), cancellationToken).ConfigureAwait(false);
+            var loaded = await results.GetRunResultsAsync(run.Id, ResultsService.PlotSampleFraction(run.Parameters.TrainSize), run.BestNHidden, cancellationToken).ConfigureAwait(false);
             if (version == _loadingVersion)
             {
                 Results = loaded;

@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Caching.Hybrid;
 using OneOff.Core.Query;
+using OneOff.Core.Runs;
 
 namespace OneOff.Dashboard.Results;
 
@@ -91,7 +92,7 @@ internal sealed class CompactResultSerializer :
     {
         WriteArray(target, value.Models.Select(m => m.NHidden).ToArray());
         WriteArray(target, value.Models.Select(m => m.Iterations).ToArray());
-        WriteArray(target, value.Models.SelectMany(m => new[] { m.TrainAccuracy, m.TestAccuracy, m.SurfaceAgreement, m.FinalLoss, m.FitSeconds }).ToArray());
+        WriteArray(target, value.Models.SelectMany(m => new[] { m.TrainAcc, m.TestAcc, m.SurfaceAgree, m.FinalLoss, m.FitSeconds }).ToArray());
     }
 
     RunMetrics IHybridCacheSerializer<RunMetrics>.Deserialize(ReadOnlySequence<byte> source)

@@ -58,19 +58,22 @@ public sealed class ResultsService(HybridCache cache, IQueryEngine engine, IObje
     public ValueTask<LossCurves> GetLossCurvesAsync(string runId, CancellationToken cancellationToken = default) =>
         GetAsync(QueryCatalog.LossCurves, runId, null, (e, ct) => e.GetLossCurvesAsync(runId, ct), cancellationToken);
 
-    /// <summary>Everything the run page plots, its queries run concurrently; the best size's surface once the metrics name it.</summary>
-    public async Task<RunResults> GetRunResultsAsync(string runId, double sampleFraction = 1, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Everything the run page plots, its queries run concurrently, with the surface of the best size:
+    /// <paramref name="bestNHidden"/> (the run record's) when given, else the one the metrics name.
+    /// </summary>
+    public async Task<RunResults> GetRunResultsAsync(string runId, double sampleFraction = 1, int? bestNHidden = null, CancellationToken cancellationToken = default)
     {
         var training = GetTrainingDataAsync(runId, sampleFraction, cancellationToken).AsTask();
         var fractions = GetClassFractionsAsync(runId, cancellationToken).AsTask();
         var metrics = GetMetricsAsync(runId, cancellationToken).AsTask();
         var surfaces = GetAllSurfacesAsync(runId, cancellationToken).AsTask();
         var loss = GetLossCurvesAsync(runId, cancellationToken).AsTask();
-        var best = (await metrics.ConfigureAwait(false)).BestNHidden;
+        var best = bestNHidden ?? (await metrics.ConfigureAwait(false)).BestNHidden;
         var bestSurface = best is { } n ? await GetDecisionSurfaceAsync(runId, n, cancellationToken).ConfigureAwait(false) : null;
         await Task.WhenAll(training, fractions, surfaces, loss).ConfigureAwait(false);
         return new RunResults(await training.ConfigureAwait(false), await fractions.ConfigureAwait(false), await metrics.ConfigureAwait(false),
-            bestSurface, await surfaces.ConfigureAwait(false), await loss.ConfigureAwait(false));
+            bestSurface, await surfaces.ConfigureAwait(false), await loss.ConfigureAwait(false)) { BestNHidden = best };
     }
 
     /// <summary>Drops every cached result of a run; call it when the run is deleted (after its files are gone).</summary>

@@ -12,4 +12,17 @@ namespace OneOff.Dashboard.Results;
 /// <param name="Loss">Every model's loss curve.</param>
 [ImmutableObject(true)]
 public sealed record RunResults(
-    PointSet Training, ClassFractions Fractions, RunMetrics Metrics, DecisionSurface? BestSurface, SurfaceSet Surfaces, LossCurves Loss);
+    PointSet Training, ClassFractions Fractions, RunMetrics Metrics, DecisionSurface? BestSurface, SurfaceSet Surfaces, LossCurves Loss)
+{
+    private readonly int? _bestNHidden;
+
+    /// <summary>
+    /// The run's best size: the one its record holds (the manifest's <c>best_n_hidden</c>) when given, else the
+    /// same rule over <see cref="Metrics"/> (<see cref="RunMetrics.BestNHidden"/>).
+    /// </summary>
+    public int? BestNHidden
+    {
+        get => _bestNHidden ?? Metrics.BestNHidden;
+        init => _bestNHidden = value;
+    }
+}

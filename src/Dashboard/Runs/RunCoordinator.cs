@@ -553,7 +553,7 @@ public sealed partial class RunCoordinator(
         {
             var models = manifest.Models.ToDictionary(m => m.NHidden);
             var sizes = RunSnapshot.From(r).Sizes.Select(s => models.TryGetValue(s.NHidden, out var m)
-                ? s with { Done = true, Metrics = RunOutputs.ToMetrics(m), Iteration = m.Iterations, Loss = m.FinalLoss }
+                ? s with { Done = true, Metrics = m, Iteration = m.Iterations, Loss = m.FinalLoss }
                 : s);
             r.ProgressJson = RunSnapshot.ProgressToJson(sizes);
             r.State = RunState.Succeeded;

@@ -1,4 +1,3 @@
-using OneOff.Core.Compute;
 using OneOff.Core.Storage;
 using OneOff.Core.Runs;
 
@@ -22,19 +21,16 @@ internal static class RunOutputs
     }
 
     /// <summary>The metrics of one trained size (from its <c>metrics/n_hidden=N</c> partition), or null when unreadable.</summary>
-    public static async Task<JobModelMetrics?> ReadMetricsAsync(IObjectStore store, string runId, int nHidden, CancellationToken cancellationToken)
+    public static async Task<ModelMetrics?> ReadMetricsAsync(IObjectStore store, string runId, int nHidden, CancellationToken cancellationToken)
     {
         try
         {
             var bytes = await store.GetAsync(RunKeys.Metrics(runId, nHidden), cancellationToken).ConfigureAwait(false);
-            return ToMetrics(await MetricsTable.ReadAsync(bytes, nHidden, cancellationToken).ConfigureAwait(false));
+            return await MetricsTable.ReadAsync(bytes, nHidden, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is ObjectNotFoundException or InvalidDataException or IOException)
         {
             return null;
         }
     }
-
-    public static JobModelMetrics ToMetrics(ManifestModel m) =>
-        new(m.TrainAcc, m.TestAcc, m.SurfaceAgree, m.Iterations, m.FinalLoss, m.FitSeconds);
 }

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using OneOff.Core.Compute;
 using OneOff.Dashboard.Data;
 using OneOff.Core.Runs;
 
@@ -13,7 +12,7 @@ public sealed record SizeProgress(
     [property: JsonPropertyName("iteration")] int Iteration,
     [property: JsonPropertyName("loss")] double? Loss,
     [property: JsonPropertyName("done")] bool Done,
-    [property: JsonPropertyName("metrics")] JobModelMetrics? Metrics);
+    [property: JsonPropertyName("metrics")] ModelMetrics? Metrics);
 
 /// <summary>A run as pages show it: the record plus live progress.</summary>
 public sealed record RunSnapshot(

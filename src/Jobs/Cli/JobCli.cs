@@ -110,7 +110,7 @@ public static class JobCli
             return UsageError(console, outcome.Errors[0].ForCli());
         }
 
-        var p = outcome.Parameters!;
+        var p = outcome.Parameters;
         if (p.RunId.Length == 0)
         {
             p = p with { RunId = RunKeys.NewRunId(time) };

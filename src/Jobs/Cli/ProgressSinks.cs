@@ -1,83 +1,34 @@
-using System.Buffers;
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
+using OneOff.Core.Compute;
 using OneOff.Core.Runs;
 using OneOff.Jobs.Study;
 using Spectre.Console;
 
 namespace OneOff.Jobs.Cli;
 
-/// <summary><c>--json</c>: one JSON object per line on stdout, the events <c>LocalJobRunner</c> reads.</summary>
+/// <summary>
+/// <c>--json</c>: one JSON object per line on stdout, the events <c>LocalJobRunner</c> reads, written with the
+/// records it reads them with (<see cref="JobEventJson"/>).
+/// </summary>
 internal sealed class JsonEventsProgress(TextWriter output) : IStudyProgress
 {
     private readonly Lock _gate = new();
 
-    public void Started(RunParameters parameters) => Emit(w =>
+    public void Started(RunParameters parameters) => Emit(new JobStarted(parameters.RunId, [.. parameters.HiddenSizes], parameters.MaxIter));
+
+    public void Phase(string description) => Emit(new JobPhase(description));
+
+    public void Iteration(int nHidden, int iteration, double loss) => Emit(new JobIteration(nHidden, iteration, loss));
+
+    public void ModelDone(ModelMetrics model) => Emit(new JobModelDone(model));
+
+    public void Published(RunManifest manifest) => Emit(JobPublished.Of(manifest));
+
+    public void Failed(string message) => Emit(new JobFailed(message));
+
+    private void Emit(JobEvent e)
     {
-        w.WriteString("event", "started");
-        w.WriteString("run_id", parameters.RunId);
-        w.WriteStartArray("hidden_sizes");
-        foreach (var n in parameters.HiddenSizes)
-        {
-            w.WriteNumberValue(n);
-        }
-
-        w.WriteEndArray();
-        w.WriteNumber("max_iter", parameters.MaxIter);
-    });
-
-    public void Phase(string description) => Emit(w =>
-    {
-        w.WriteString("event", "phase");
-        w.WriteString("phase", description);
-    });
-
-    public void Iteration(int nHidden, int iteration, double loss) => Emit(w =>
-    {
-        w.WriteString("event", "iteration");
-        w.WriteNumber("n_hidden", nHidden);
-        w.WriteNumber("iteration", iteration);
-        w.WriteNumber("loss", loss);
-    });
-
-    public void ModelDone(ManifestModel model) => Emit(w =>
-    {
-        w.WriteString("event", "model_done");
-        w.WriteNumber("n_hidden", model.NHidden);
-        w.WriteNumber("train_acc", model.TrainAcc);
-        w.WriteNumber("test_acc", model.TestAcc);
-        w.WriteNumber("surface_agree", model.SurfaceAgree);
-        w.WriteNumber("iterations", model.Iterations);
-        w.WriteNumber("final_loss", model.FinalLoss);
-        w.WriteNumber("fit_seconds", model.FitSeconds);
-    });
-
-    public void Published(RunManifest manifest) => Emit(w =>
-    {
-        w.WriteString("event", "published");
-        w.WriteString("run_id", manifest.RunId);
-        w.WriteNumber("best_n_hidden", manifest.BestNHidden);
-        w.WriteNumber("total_seconds", manifest.Timings.TotalSeconds);
-    });
-
-    public void Failed(string message) => Emit(w =>
-    {
-        w.WriteString("event", "failed");
-        w.WriteString("message", message);
-    });
-
-    private void Emit(Action<Utf8JsonWriter> write)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            write(writer);
-            writer.WriteEndObject();
-        }
-
-        var line = Encoding.UTF8.GetString(buffer.WrittenSpan);
+        var line = JobEventJson.Serialize(e);
         lock (_gate)
         {
             output.WriteLine(line);
@@ -99,7 +50,7 @@ internal sealed class PlainProgress(TextWriter error) : IStudyProgress
     public void Iteration(int nHidden, int iteration, double loss) =>
         Write($"N={nHidden}: iteration {iteration}, loss {loss:F4}");
 
-    public void ModelDone(ManifestModel model) =>
+    public void ModelDone(ModelMetrics model) =>
         Write($"N={model.NHidden} done: train {model.TrainAcc:P1}, test {model.TestAcc:P1}, surface agreement {model.SurfaceAgree:P1} ({model.Iterations} iterations, {model.FitSeconds:F2} s)");
 
     public void Published(RunManifest manifest) =>
@@ -154,7 +105,7 @@ internal sealed class LiveProgress(ProgressContext context) : IStudyProgress
         }
     }
 
-    public void ModelDone(ManifestModel model)
+    public void ModelDone(ModelMetrics model)
     {
         lock (_gate)
         {

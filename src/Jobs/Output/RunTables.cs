@@ -24,7 +24,7 @@ public static class RunTables
         for (var i = 0; i < n; i++)
         {
             ids[i] = i;
-            names[i] = XoGeometry.ClassNames[(int)data.Classes[i]];
+            names[i] = XoClasses.Label(data.Classes[i]);
             xs[i] = data.Classes[i] == XoClass.X ? 1 : 0;
             os[i] = data.Classes[i] == XoClass.O ? 1 : 0;
             bs[i] = data.Classes[i] == XoClass.B ? 1 : 0;
@@ -58,13 +58,14 @@ public static class RunTables
         var classes = new XoClass[n];
         for (var i = 0; i < n; i++)
         {
-            classes[i] = names[i] switch
+            try
             {
-                "X" => XoClass.X,
-                "O" => XoClass.O,
-                "B" => XoClass.B,
-                _ => throw new InvalidDataException($"Row {i} has class '{names[i]}'; expected X, O or B."),
-            };
+                classes[i] = XoClasses.Parse(names[i]);
+            }
+            catch (FormatException e)
+            {
+                throw new InvalidDataException($"Row {i}: {e.Message}", e);
+            }
         }
 
         async Task<double[]> Read(DataField<double> field)
@@ -83,7 +84,7 @@ public static class RunTables
     {
         ArgumentNullException.ThrowIfNull(model);
         var (x, y) = XoGrid.Centres();
-        var names = model.GridClass.Select(c => XoGeometry.ClassNames[(int)c]).ToArray();
+        var names = model.GridClass.Select(XoClasses.Label).ToArray();
         return await ParquetTables.WriteAsync(RunSchemas.Grid, async rg =>
         {
             await rg.WriteAsync<double>(RunSchemas.X, x, cancellationToken: cancellationToken).ConfigureAwait(false);

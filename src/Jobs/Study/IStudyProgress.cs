@@ -15,7 +15,7 @@ public interface IStudyProgress
     void Iteration(int nHidden, int iteration, double loss);
 
     /// <summary>Size <paramref name="model"/>.NHidden is trained and its outputs are written.</summary>
-    void ModelDone(ManifestModel model);
+    void ModelDone(ModelMetrics model);
 
     /// <summary>The manifest is written: the run is published.</summary>
     void Published(RunManifest manifest);

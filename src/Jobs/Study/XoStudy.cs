@@ -56,7 +56,7 @@ public sealed class XoStudy(IObjectStore store, TimeProvider time, IStudyProgres
 
         progress.Phase("training");
         var trainStarted = time.GetTimestamp();
-        var models = new ConcurrentBag<ManifestModel>();
+        var models = new ConcurrentBag<ModelMetrics>();
         var queue = new ConcurrentQueue<int>(p.HiddenSizes.OrderDescending());
         var count = Math.Max(1, Math.Min(workers > 0 ? workers : Environment.ProcessorCount, p.HiddenSizes.Length));
         var fits = Enumerable.Range(0, count).Select(_ => Task.Run(async () =>
@@ -87,7 +87,7 @@ public sealed class XoStudy(IObjectStore store, TimeProvider time, IStudyProgres
     }
 
     /// <summary>EMR step 2 (one task per size): reads the run's setup and data back, trains size <paramref name="nHidden"/>, writes its outputs.</summary>
-    public async Task<ManifestModel> TrainAsync(string runId, int nHidden, CancellationToken cancellationToken = default)
+    public async Task<ModelMetrics> TrainAsync(string runId, int nHidden, CancellationToken cancellationToken = default)
     {
         var (p, _) = await ReadSetupAsync(runId, cancellationToken).ConfigureAwait(false);
         if (!p.HiddenSizes.Contains(nHidden))
@@ -108,7 +108,7 @@ public sealed class XoStudy(IObjectStore store, TimeProvider time, IStudyProgres
         var started = time.GetTimestamp();
         var (p, generateSeconds) = await ReadSetupAsync(runId, cancellationToken).ConfigureAwait(false);
         progress.Phase("publishing");
-        var models = new List<ManifestModel>();
+        var models = new List<ModelMetrics>();
         var missing = new List<int>();
         foreach (var n in p.HiddenSizes)
         {
@@ -133,14 +133,15 @@ public sealed class XoStudy(IObjectStore store, TimeProvider time, IStudyProgres
         return await PublishAsync(p, models, timings, started, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<RunManifest> PublishAsync(RunParameters p, IReadOnlyCollection<ManifestModel> models, ManifestTimings timings, long started, CancellationToken cancellationToken)
+    private async Task<RunManifest> PublishAsync(RunParameters p, IReadOnlyCollection<ModelMetrics> models, ManifestTimings timings, long started, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         progress.Phase("publishing");
         var ordered = models.OrderBy(m => p.HiddenSizes.IndexOf(m.NHidden)).ToImmutableArray();
         var manifest = new RunManifest(
             RunManifest.CurrentSchema, p.RunId, JobVersion, time.GetUtcNow(), ManifestParameters.From(p), ordered,
-            RunManifest.Best(ordered), new ManifestRows(p.TrainSize, p.TestSize, XoGrid.Cells),
+            ModelMetrics.Best(ordered)?.NHidden ?? throw new InvalidOperationException($"Run '{p.RunId}' has no models to publish."),
+            new ManifestRows(p.TrainSize, p.TestSize, XoGrid.Cells),
             timings with { TotalSeconds = time.GetElapsedTime(started).TotalSeconds });
         await store.PutAsync(RunKeys.Manifest(p.RunId), manifest.ToJson(), cancellationToken).ConfigureAwait(false);
         progress.Published(manifest);
@@ -176,9 +177,9 @@ public sealed class XoStudy(IObjectStore store, TimeProvider time, IStudyProgres
         await store.PutAsync(RunKeys.Test(p.RunId), await RunTables.PointsAsync(test, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<ManifestModel> WriteModelAsync(string runId, ModelResult result, CancellationToken cancellationToken)
+    private async Task<ModelMetrics> WriteModelAsync(string runId, ModelResult result, CancellationToken cancellationToken)
     {
-        var model = new ManifestModel(result.NHidden, result.TrainAcc, result.TestAcc, result.SurfaceAgree, result.Iterations, result.FinalLoss, result.FitSeconds);
+        var model = result.Metrics;
         await store.PutAsync(RunKeys.Grid(runId, result.NHidden), await RunTables.GridAsync(result, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         await store.PutAsync(RunKeys.Loss(runId, result.NHidden), await RunTables.LossAsync(result, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 

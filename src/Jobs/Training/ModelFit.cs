@@ -16,26 +16,11 @@ public enum Precision
 /// <summary>Everything one hidden-layer size produced: metrics, loss curve and decision surface.</summary>
 public sealed record ModelResult
 {
+    /// <summary>The model's metrics (its hidden-layer size among them).</summary>
+    public required ModelMetrics Metrics { get; init; }
+
     /// <summary>The hidden-layer size N.</summary>
-    public required int NHidden { get; init; }
-
-    /// <summary>Accuracy on the training points.</summary>
-    public required double TrainAcc { get; init; }
-
-    /// <summary>Accuracy on the held-out points.</summary>
-    public required double TestAcc { get; init; }
-
-    /// <summary>Fraction of grid cells whose predicted class equals the noiseless geometry's.</summary>
-    public required double SurfaceAgree { get; init; }
-
-    /// <summary>Accepted L-BFGS iterations.</summary>
-    public required int Iterations { get; init; }
-
-    /// <summary>Mean cross-entropy at the end.</summary>
-    public required double FinalLoss { get; init; }
-
-    /// <summary>Wall time of the fit (training only), in seconds.</summary>
-    public required double FitSeconds { get; init; }
+    public int NHidden => Metrics.NHidden;
 
     /// <summary>Mean cross-entropy after each accepted iteration (index 0 is iteration 1).</summary>
     public required double[] Loss { get; init; }
@@ -97,13 +82,14 @@ public static class ModelFit
         var truth = XoGrid.TrueClasses(new XoGeometry(p.XHalfWidth, p.Radius));
         return new ModelResult
         {
-            NHidden = hidden,
-            TrainAcc = Accuracy(Classify(objective, theta, train.X, train.Y).Classes, train.Classes),
-            TestAcc = Accuracy(Classify(objective, theta, test.X, test.Y).Classes, test.Classes),
-            SurfaceAgree = Accuracy(grid.Classes, truth),
-            Iterations = result.Iterations,
-            FinalLoss = result.Loss,
-            FitSeconds = fitSeconds,
+            Metrics = new ModelMetrics(
+                hidden,
+                TrainAcc: Accuracy(Classify(objective, theta, train.X, train.Y).Classes, train.Classes),
+                TestAcc: Accuracy(Classify(objective, theta, test.X, test.Y).Classes, test.Classes),
+                SurfaceAgree: Accuracy(grid.Classes, truth),
+                Iterations: result.Iterations,
+                FinalLoss: result.Loss,
+                FitSeconds: fitSeconds),
             Loss = losses[..result.Iterations],
             GridClass = grid.Classes,
             GridPX = grid.PX,

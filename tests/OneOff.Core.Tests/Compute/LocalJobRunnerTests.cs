@@ -6,38 +6,18 @@ using OneOff.Testing;
 
 namespace OneOff.Core.Tests.Compute;
 
-/// <summary>The local runner against the real oneoff-job built next to these tests.</summary>
+/// <summary>What the local runner does beyond the runner contract (<see cref="LocalJobRunnerContractTests"/>).</summary>
 public sealed class LocalJobRunnerTests : IDisposable
 {
-    private static readonly string s_job = Path.Combine(AppContext.BaseDirectory, "oneoff-job.dll");
     private readonly TempFolder _folder = new();
+
+    /// <summary>The real oneoff-job, built next to these tests.</summary>
+    internal static string Job { get; } = Path.Combine(AppContext.BaseDirectory, "oneoff-job.dll");
 
     public void Dispose() => _folder.Dispose();
 
     private LocalJobRunner Runner(string? job = null) =>
-        new(new LocalJobRunnerOptions { JobPath = job ?? s_job }, new FolderObjectStore(_folder.Path), NullLogger<LocalJobRunner>.Instance);
-
-    [Fact]
-    public async Task StartAsync_SmallSweep_ReportsEveryEventAndPublishes()
-    {
-        await using var execution = await Runner().StartAsync(
-            new JobRequest(new RunParameters { RunId = "r1", TrainSize = 300, TestSize = 100, HiddenSizes = [3, 5], MaxIter = 20 }), TestContext.Current.CancellationToken);
-        var events = new List<JobEvent>();
-        await foreach (var e in execution.ReadEventsAsync(TestContext.Current.CancellationToken))
-        {
-            events.Add(e);
-        }
-
-        var exit = await execution.Completion;
-
-        Assert.Equal(0, exit.ExitCode);
-        Assert.Equal(LocalJobRunner.RunnerName, execution.Handle.Runner);
-        Assert.Equal(new JobStarted("r1"), events[0]);
-        Assert.Equal([3, 5], events.OfType<JobModelDone>().Select(m => m.NHidden).Order());
-        Assert.All(events.OfType<JobModelDone>(), m => Assert.InRange(m.Metrics!.TestAcc, 0.0, 1.0));
-        Assert.Equal(new JobPublished("r1"), events[^1]);
-        Assert.True(File.Exists(Path.Combine(_folder.Path, "runs", "r1", "_manifest.json")));
-    }
+        new(new LocalJobRunnerOptions { JobPath = job ?? Job }, new FolderObjectStore(_folder.Path), NullLogger<LocalJobRunner>.Instance);
 
     [Fact]
     public async Task StartAsync_BadArgument_ExitsTwoNamingTheFlag()
@@ -48,10 +28,11 @@ public sealed class LocalJobRunnerTests : IDisposable
 
         Assert.Equal(2, exit.ExitCode);
         Assert.Contains("--train-size", exit.Diagnostics, StringComparison.Ordinal);
+        Assert.Contains("--train-size", exit.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task CancelAsync_RunningJob_KillsItBeforeItPublishes()
+    public async Task CancelAsync_RunningJob_KillsTheProcess()
     {
         var runner = Runner();
         await using var execution = await runner.StartAsync(
@@ -65,18 +46,41 @@ public sealed class LocalJobRunnerTests : IDisposable
         Assert.NotEqual(0, exit.ExitCode);
         Assert.False(LocalJobRunner.IsAlive(execution.Handle));
         Assert.Null(await runner.AttachAsync("r3", execution.Handle, TestContext.Current.CancellationToken));
-        Assert.False(File.Exists(Path.Combine(_folder.Path, "runs", "r3", "_manifest.json")));
     }
 
-    [Theory]
-    [InlineData("emr", "j-ABC")]
-    [InlineData("local", "not-a-handle")]
-    [InlineData("local", "1@0")]
-    public async Task AttachAsync_ForeignOrStaleHandle_ReturnsNull(string runner, string id)
+    [Fact]
+    public async Task StartAsync_MalformedEventLines_AreDiagnosticsNotEvents()
     {
-        var attached = await Runner().AttachAsync("r4", new JobHandle(runner, id), TestContext.Current.CancellationToken);
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "the stand-in job is a shell script");
+        var script = _folder["fake-job.sh"];
+        await File.WriteAllTextAsync(script, """
+            #!/bin/sh
+            echo 'not an event'
+            echo '{"event":"iteration","n_hidden":7}'
+            echo '{"event":"failed","message":"disk full"}'
+            echo 'disk full' >&2
+            exit 1
+            """.ReplaceLineEndings("\n"), TestContext.Current.CancellationToken);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
 
-        Assert.Null(attached);
+        await using var execution = await Runner(script).StartAsync(new JobRequest(new RunParameters { RunId = "r6" }), TestContext.Current.CancellationToken);
+
+        var events = new List<JobEvent>();
+        await foreach (var e in execution.ReadEventsAsync(TestContext.Current.CancellationToken))
+        {
+            events.Add(e);
+        }
+
+        var exit = await execution.Completion;
+
+        Assert.Equal([new JobFailed("disk full")], events);
+        Assert.Equal(1, exit.ExitCode);
+        Assert.Equal("the job exited with code 1: disk full", exit.Reason);
+        Assert.Contains("not an event", exit.Diagnostics, StringComparison.Ordinal);
+        Assert.Contains("\"n_hidden\":7", exit.Diagnostics, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -85,18 +89,6 @@ public sealed class LocalJobRunnerTests : IDisposable
         var e = await Assert.ThrowsAsync<JobStartException>(() => Runner("/nowhere/oneoff-job.dll").StartAsync(new JobRequest(new RunParameters { RunId = "r5" }), TestContext.Current.CancellationToken));
 
         Assert.Contains("/nowhere/oneoff-job.dll", e.Message, StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData("{\"event\":\"iteration\",\"n_hidden\":7,\"iteration\":3,\"loss\":0.5}", "JobIteration { NHidden = 7, Iteration = 3, Loss = 0.5 }")]
-    [InlineData("{\"event\":\"failed\",\"message\":\"disk full\"}", "JobFailed { Message = disk full }")]
-    [InlineData("{\"event\":\"phase\",\"phase\":\"training\"}", null)]
-    [InlineData("not json", null)]
-    [InlineData("{\"event\":", null)]
-    [InlineData("", null)]
-    public void ParseEvent_Line_GivesTheEvent(string line, string? expected)
-    {
-        Assert.Equal(expected, LocalJobRunner.ParseEvent(line)?.ToString());
     }
 
     [Fact]

@@ -54,6 +54,32 @@ public sealed class RunResultsPanelTests(PublishedRunFixture run) : ChartTestCon
         engine.Dispose();
     }
 
+    [Fact]
+    public async Task SelectSize_ModelNotFound_ShowsTheMessageAndKeepsTheSurface()
+    {
+        var results = await LoadAsync();
+        var other = run.Expected.HiddenSizes.First(n => n != run.Expected.BestNHidden);
+        var panel = Render<RunResultsPanel>(p => p
+            .Add(c => c.Results, results)
+            .Add(c => c.LoadSurface, (n, _) => Task.FromException<OneOff.Core.Query.DecisionSurface>(new OneOff.Core.Query.ModelNotFoundException(PublishedRunFixture.RunId, n))));
+
+        await panel.Find("select").ChangeAsync(new Microsoft.AspNetCore.Components.ChangeEventArgs { Value = other.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+
+        Assert.Contains($"no model with {other} hidden units", panel.Find("[role=alert]").TextContent, StringComparison.Ordinal);
+        Assert.Equal(0, Calls("react"));
+    }
+
+    [Fact]
+    public async Task Render_RecordsBestSize_MarksItBest()
+    {
+        var results = await LoadAsync();
+        var other = run.Expected.HiddenSizes.First(n => n != run.Expected.BestNHidden);
+
+        var panel = Render<RunResultsPanel>(p => p.Add(c => c.Results, results with { BestNHidden = other }));
+
+        Assert.Contains("(best)", panel.FindAll("option").Single(o => o.GetAttribute("value") == other.ToString(System.Globalization.CultureInfo.InvariantCulture)).TextContent, StringComparison.Ordinal);
+    }
+
     private async Task<RunResults> LoadAsync()
     {
         using var engine = new DuckDbQueryEngine(new FolderObjectStore(run.Root));

@@ -1,4 +1,5 @@
 using OneOff.Core.Query;
+using OneOff.Core.Runs;
 
 namespace OneOff.Dashboard.Tests.Charts;
 

@@ -25,7 +25,23 @@ public sealed class TrueBoundaryTests
                 Assert.True(Math.Abs(u) >= boundary.XHalfWidth - 1e-3 && Math.Abs(v) >= boundary.XHalfWidth - 1e-3);
             }
         });
-        Assert.Equal(4 * 49, points.Count(p => Math.Abs(Math.Sqrt((p.X * p.X) + (p.Y * p.Y)) - boundary.Radius) < 1e-3));
+        Assert.True(points.Count(p => Math.Abs(Math.Sqrt((p.X * p.X) + (p.Y * p.Y)) - boundary.Radius) < 1e-3) > 4 * 20, "the four arcs are drawn");
+    }
+
+    [Fact]
+    public void Lines_EveryPoint_SeparatesTwoClassesOfTheGeometry()
+    {
+        var boundary = new TrueBoundary(3, 0.75);
+
+        var points = Points(boundary.Lines(5));
+
+        Assert.All(points, p =>
+        {
+            var classes = Enumerable.Range(0, 16)
+                .Select(k => boundary.Geometry.ClassAt(p.X + (1e-3 * Math.Cos(k * Math.PI / 8)), p.Y + (1e-3 * Math.Sin(k * Math.PI / 8))))
+                .Distinct();
+            Assert.True(classes.Count() > 1, $"({p.X}, {p.Y}) has one class all around it");
+        });
     }
 
     [Fact]
@@ -37,15 +53,17 @@ public sealed class TrueBoundaryTests
         Assert.All(numbers, v => Assert.InRange(v, -5, 5));
         Assert.Contains(numbers, v => Math.Abs(Math.Abs(v) - 5) < 1e-9);
         Assert.Equal(x.Count, y.Count);
-        Assert.Equal(8, x.Count(v => v is null));
+
+        // Four bar edges, each cut where it crosses the other bar (X on both sides there), and four arcs.
+        Assert.Equal(12, x.Count(v => ReferenceEquals(v, ChartLayouts.Gap)));
     }
 
     [Fact]
     public void Lines_RadiusWithinTheBars_HasNoArcs()
     {
-        var (x, _) = new TrueBoundary(Radius: 0.4, XHalfWidth: 0.5).Lines(5);
+        var (x, _) = new TrueBoundary(radius: 0.4, xHalfWidth: 0.5).Lines(5);
 
-        Assert.Equal(4 * 3, x.Count);
+        Assert.Equal(8 * 3, x.Count);
     }
 
     [Fact]
@@ -58,6 +76,6 @@ public sealed class TrueBoundaryTests
         Assert.Equal(new TrueBoundary(2.5, 0.75), boundary);
     }
 
-    private static List<(double X, double Y)> Points((IList<object?> X, IList<object?> Y) lines) =>
-        [.. lines.X.Zip(lines.Y).Where(p => p.First is not null).Select(p => ((double)p.First!, (double)p.Second!))];
+    private static List<(double X, double Y)> Points((IList<object> X, IList<object> Y) lines) =>
+        [.. lines.X.Zip(lines.Y).Where(p => p.First is double).Select(p => ((double)p.First, (double)p.Second))];
 }

@@ -21,7 +21,7 @@ public sealed class RunRestartTests
     {
         using var folder = new TempFolder();
         var (runId, handle) = await StartPausedRunAndStopAsync(folder.Path);
-        Assert.True(LocalJobRunner.IsAlive(handle), "the job outlives the app");
+        Assert.True(LocalJobProcesses.IsAlive(handle), "the job outlives the app");
 
         await using var app = new DashboardApp(folder.Path);
         _ = app.Server;
@@ -49,7 +49,7 @@ public sealed class RunRestartTests
 
         Assert.True(cancelled.Succeeded, cancelled.Refusal);
         Assert.Equal(RunState.Cancelled, run.State);
-        Assert.False(LocalJobRunner.IsAlive(handle));
+        Assert.False(LocalJobProcesses.IsAlive(handle));
         Assert.False(Directory.Exists(Path.Combine(folder.Path, "runs", runId)));
     }
 
@@ -135,7 +135,7 @@ public sealed class RunRestartTests
     private static async Task WaitUntilDeadAsync(JobHandle handle)
     {
         var deadline = Stopwatch.StartNew();
-        while (LocalJobRunner.IsAlive(handle))
+        while (LocalJobProcesses.IsAlive(handle))
         {
             Assert.True(deadline.Elapsed < RunWaits.Timeout, "the job did not end");
             await Task.Delay(100, TestContext.Current.CancellationToken);

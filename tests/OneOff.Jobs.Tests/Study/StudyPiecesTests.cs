@@ -88,7 +88,7 @@ public sealed class StudyPiecesTests
         }
     }
 
-    private static ManifestModel WithoutTime(ManifestModel m) => m with { FitSeconds = 0 };
+    private static ModelMetrics WithoutTime(ModelMetrics m) => m with { FitSeconds = 0 };
 
     /// <summary>Every column of a Parquet file as strings (fit_seconds blanked: it is a timing).</summary>
     private static async Task<Dictionary<string, string>> ReadAllAsync(string path)
@@ -152,7 +152,7 @@ public sealed class StudyPiecesTests
         {
         }
 
-        public void ModelDone(ManifestModel model)
+        public void ModelDone(ModelMetrics model)
         {
         }
 

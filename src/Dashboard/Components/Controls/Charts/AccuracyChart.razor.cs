@@ -10,24 +10,27 @@ namespace OneOff.Dashboard.Components.Controls.Charts;
 
 public sealed partial class AccuracyChart : ChartComponent
 {
-
-    /// <summary>Every model's metrics; the best size is <see cref="RunMetrics.BestNHidden"/>.</summary>
+    /// <summary>Every model's metrics.</summary>
     [Parameter, EditorRequired]
     public required RunMetrics Metrics { get; set; }
 
-    protected override object Inputs => Metrics;
+    /// <summary>The size marked best (the run record's); <see cref="RunMetrics.BestNHidden"/> when null.</summary>
+    [Parameter]
+    public int? BestNHidden { get; set; }
 
-    protected override ChartFigure Build() => Build(Metrics);
+    protected override object Inputs => (Metrics, BestNHidden);
 
-    internal static ChartFigure Build(RunMetrics metrics)
+    protected override ChartFigure Build() => Build(Metrics, BestNHidden);
+
+    internal static ChartFigure Build(RunMetrics metrics, int? bestNHidden = null)
     {
         var models = metrics.Models;
         var sizes = models.Select(m => (object)m.NHidden).ToList();
         var data = new List<ITrace>
         {
-            Line("train accuracy", sizes, models.Select(m => m.TrainAccuracy), ChartPalette.TrainAccuracy, "solid", SymbolEnum.Circle),
-            Line("test accuracy", sizes, models.Select(m => m.TestAccuracy), ChartPalette.TestAccuracy, "dash", SymbolEnum.Diamond),
-            Line("surface agreement", sizes, models.Select(m => m.SurfaceAgreement), ChartPalette.SurfaceAgreement, "solid", SymbolEnum.Square),
+            Line("train accuracy", sizes, models.Select(m => m.TrainAcc), ChartPalette.TrainAccuracy, "solid", SymbolEnum.Circle),
+            Line("test accuracy", sizes, models.Select(m => m.TestAcc), ChartPalette.TestAccuracy, "dash", SymbolEnum.Diamond),
+            Line("surface agreement", sizes, models.Select(m => m.SurfaceAgree), ChartPalette.SurfaceAgreement, "solid", SymbolEnum.Square),
         };
 
         var layout = ChartLayouts.Base("Accuracy and surface agreement against the hidden-layer size", 440);
@@ -39,14 +42,14 @@ public sealed partial class AccuracyChart : ChartComponent
         layout.XAxis = [x];
         layout.YAxis = [y];
 
-        if (metrics.BestNHidden is { } best && models.FirstOrDefault(m => m.NHidden == best) is { } bestModel)
+        if ((bestNHidden ?? metrics.BestNHidden) is { } best && models.FirstOrDefault(m => m.NHidden == best) is { } bestModel)
         {
             data.Add(new Scatter
             {
                 Name = $"best N = {best}",
                 Mode = ModeFlag.Markers,
                 X = [best],
-                Y = [bestModel.SurfaceAgreement],
+                Y = [bestModel.SurfaceAgree],
                 Marker = new Marker
                 {
                     Color = ChartPalette.Best,

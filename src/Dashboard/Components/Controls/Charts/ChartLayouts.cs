@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Plotly.Blazor.LayoutLib;
 using Plotly.Blazor.LayoutLib.XAxisLib;
 using Plotly.Blazor.Traces;
@@ -44,6 +45,12 @@ internal static class ChartLayouts
         Ticks = Plotly.Blazor.LayoutLib.YAxisLib.TicksEnum.Outside,
     };
 
+    /// <summary>
+    /// A missing point of a trace: written as JSON <c>null</c>, where Plotly draws a gap (a line trace) or no marker.
+    /// Plotly.Blazor's coordinate lists hold non-null objects, so a gap is this object rather than a null.
+    /// </summary>
+    public static object Gap { get; } = JsonSerializer.SerializeToElement<object?>(null);
+
     /// <summary>The true X/O boundary inside [-half, half]² as one line trace on the given axes.</summary>
     public static Scatter Boundary(TrueBoundary boundary, double half, string xAxis = "x", string yAxis = "y", bool showLegend = true, decimal width = 2)
     {
@@ -52,8 +59,8 @@ internal static class ChartLayouts
         {
             Name = "true X/O boundary",
             Mode = ModeFlag.Lines,
-            X = x!,
-            Y = y!,
+            X = x,
+            Y = y,
             XAxis = xAxis,
             YAxis = yAxis,
             Line = new Line { Color = ChartPalette.Boundary, Width = width },
@@ -69,8 +76,8 @@ internal static class ChartLayouts
     {
         Name = name,
         Mode = ModeFlag.Markers,
-        X = [null!],
-        Y = [null!],
+        X = [Gap],
+        Y = [Gap],
         Marker = new Marker { Color = color, Size = 14, Symbol = Plotly.Blazor.Traces.ScatterLib.MarkerLib.SymbolEnum.Square },
         HoverInfo = HoverInfoFlag.Skip,
     };

@@ -1,4 +1,4 @@
-using OneOff.Core.Query;
+using OneOff.Core.Runs;
 
 namespace OneOff.Dashboard.Components.Controls.Charts;
 
@@ -25,18 +25,18 @@ public static class ChartPalette
     public const string FontFamily = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
 
     /// <summary>The point colour of a class.</summary>
-    public static string Of(PointClass pointClass) => pointClass switch
+    public static string Of(XoClass pointClass) => pointClass switch
     {
-        PointClass.X => X,
-        PointClass.O => O,
+        XoClass.X => X,
+        XoClass.O => O,
         _ => B,
     };
 
     /// <summary>The fill colour of a class on a class map.</summary>
-    public static string LightOf(PointClass pointClass) => pointClass switch
+    public static string LightOf(XoClass pointClass) => pointClass switch
     {
-        PointClass.X => XLight,
-        PointClass.O => OLight,
+        XoClass.X => XLight,
+        XoClass.O => OLight,
         _ => BLight,
     };
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using OneOff.Core.Query;
+using OneOff.Core.Runs;
 using Plotly.Blazor;
 using Plotly.Blazor.Traces;
 
@@ -39,10 +40,10 @@ public sealed partial class DecisionSurfaceChart : ChartComponent
             for (var column = 0; column < width; column++)
             {
                 var i = (row * width) + column;
-                var pointClass = (PointClass)surface.Classes[i];
+                var pointClass = (XoClass)surface.Classes[i];
                 codes[column] = surface.Classes[i];
-                var p = pointClass switch { PointClass.X => surface.PX[i], PointClass.O => surface.PO[i], _ => surface.PB[i] };
-                labels[column] = string.Create(CultureInfo.InvariantCulture, $"{PointClasses.Label(pointClass)} (p = {p:0.00})");
+                var p = pointClass switch { XoClass.X => surface.PX[i], XoClass.O => surface.PO[i], _ => surface.PB[i] };
+                labels[column] = string.Create(CultureInfo.InvariantCulture, $"{XoClasses.Label(pointClass)} (p = {p:0.00})");
             }
 
             z.Add(codes);
@@ -66,16 +67,16 @@ public sealed partial class DecisionSurfaceChart : ChartComponent
             },
             ChartLayouts.Boundary(boundary, Half),
         };
-        foreach (var pointClass in PointClasses.All)
+        foreach (var pointClass in XoClasses.All)
         {
-            data.Add(ChartLayouts.LegendSwatch($"predicted {PointClasses.Label(pointClass)}", ChartPalette.LightOf(pointClass)));
+            data.Add(ChartLayouts.LegendSwatch($"predicted {XoClasses.Label(pointClass)}", ChartPalette.LightOf(pointClass)));
         }
 
         var title = $"Decision surface, N = {surface.NHidden} hidden units";
         if (metrics is not null)
         {
-            title += $"<br><span style=\"font-size: 13px\">train accuracy {ChartLayouts.Fraction(metrics.TrainAccuracy)} · test accuracy "
-                + $"{ChartLayouts.Fraction(metrics.TestAccuracy)} · surface agreement {ChartLayouts.Fraction(metrics.SurfaceAgreement)}</span>";
+            title += $"<br><span style=\"font-size: 13px\">train accuracy {ChartLayouts.Fraction(metrics.TrainAcc)} · test accuracy "
+                + $"{ChartLayouts.Fraction(metrics.TestAcc)} · surface agreement {ChartLayouts.Fraction(metrics.SurfaceAgree)}</span>";
         }
 
         var layout = ChartLayouts.Base(title, 600);

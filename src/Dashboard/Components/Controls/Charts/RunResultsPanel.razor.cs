@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using OneOff.Core.Query;
+using OneOff.Core.Runs;
 using OneOff.Dashboard.Results;
 
 namespace OneOff.Dashboard.Components.Controls.Charts;
@@ -48,7 +49,7 @@ public sealed partial class RunResultsPanel : IDisposable
 
     private ModelMetrics? MetricsOf(int n) => Results.Metrics.Models.FirstOrDefault(m => m.NHidden == n);
 
-    private string Label(int n) => n == Results.Metrics.BestNHidden
+    private string Label(int n) => n == Results.BestNHidden
         ? string.Create(CultureInfo.InvariantCulture, $"{n} (best)")
         : n.ToString(CultureInfo.InvariantCulture);
 
@@ -66,7 +67,7 @@ public sealed partial class RunResultsPanel : IDisposable
         {
             _surface = await LoadSurface(n, _disposed.Token);
         }
-        catch (Exception e) when (e is RunNotPublishedException or ArgumentException or InvalidDataException)
+        catch (Exception e) when (e is RunNotPublishedException or ModelNotFoundException or InvalidDataException)
         {
             _error = e.Message;
         }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using OneOff.Core.Query;
+using OneOff.Core.Runs;
 using Plotly.Blazor;
 using Plotly.Blazor.LayoutLib;
 using Plotly.Blazor.Traces;
@@ -23,6 +24,10 @@ public sealed partial class SurfaceGridChart : ChartComponent
     [Parameter]
     public RunMetrics? Metrics { get; set; }
 
+    /// <summary>The size marked best (the run record's); the metrics' <see cref="RunMetrics.BestNHidden"/> when null.</summary>
+    [Parameter]
+    public int? BestNHidden { get; set; }
+
     [Parameter]
     public TrueBoundary? Boundary { get; set; }
 
@@ -30,16 +35,16 @@ public sealed partial class SurfaceGridChart : ChartComponent
     [Parameter]
     public int Columns { get; set; } = 5;
 
-    protected override object Inputs => (Surfaces, Metrics, Boundary, Columns);
+    protected override object Inputs => (Surfaces, Metrics, BestNHidden, Boundary, Columns);
 
-    protected override ChartFigure Build() => Build(Surfaces, Metrics, Boundary ?? TrueBoundary.Default, Columns);
+    protected override ChartFigure Build() => Build(Surfaces, Metrics, Boundary ?? TrueBoundary.Default, Columns, BestNHidden);
 
-    internal static ChartFigure Build(SurfaceSet set, RunMetrics? metrics, TrueBoundary boundary, int columns)
+    internal static ChartFigure Build(SurfaceSet set, RunMetrics? metrics, TrueBoundary boundary, int columns, int? bestNHidden = null)
     {
         var count = set.NHidden.Length;
         columns = Math.Clamp(columns, 1, Math.Max(1, count));
         var rows = Math.Max(1, (count + columns - 1) / columns);
-        var best = metrics?.BestNHidden;
+        var best = bestNHidden ?? metrics?.BestNHidden;
 
         // A row is as tall as a panel is wide on a laptop-sized chart (about 1150 px of plot), plus its title and ticks.
         var rowPixels = Math.Clamp(1150 / columns, 200, 340) + TitlePixels + TickPixels;
@@ -124,9 +129,9 @@ public sealed partial class SurfaceGridChart : ChartComponent
             });
         }
 
-        foreach (var pointClass in PointClasses.All)
+        foreach (var pointClass in XoClasses.All)
         {
-            data.Add(ChartLayouts.LegendSwatch($"predicted {PointClasses.Label(pointClass)}", ChartPalette.LightOf(pointClass)));
+            data.Add(ChartLayouts.LegendSwatch($"predicted {XoClasses.Label(pointClass)}", ChartPalette.LightOf(pointClass)));
         }
 
         var layout = ChartLayouts.Base("Decision surfaces of every hidden-layer size", TopMargin + BottomMargin + (rows * rowPixels));
@@ -141,7 +146,7 @@ public sealed partial class SurfaceGridChart : ChartComponent
     private static string PanelTitle(int n, RunMetrics? metrics, int? best)
     {
         var model = metrics?.Models.FirstOrDefault(m => m.NHidden == n);
-        var title = model is null ? $"N = {n}" : $"N = {n} · agreement {ChartLayouts.Fraction(model.SurfaceAgreement)}";
+        var title = model is null ? $"N = {n}" : $"N = {n} · agreement {ChartLayouts.Fraction(model.SurfaceAgree)}";
         return n == best ? $"<b>★ {title}</b>" : title;
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using OneOff.Core.Query;
+using OneOff.Core.Runs;
 using Plotly.Blazor;
 using Plotly.Blazor.LayoutLib;
 using Plotly.Blazor.Traces;
@@ -32,13 +33,13 @@ public sealed partial class TrainingDataChart : ChartComponent
         foreach (var (panel, xAxis, yAxis) in new[] { (0, "x", "y"), (1, "x2", "y2") })
         {
             // Background first, so that the X and the O are drawn over it; the legend still lists X, O, B.
-            foreach (var pointClass in new[] { PointClass.B, PointClass.X, PointClass.O })
+            foreach (var pointClass in new[] { XoClass.B, XoClass.X, XoClass.O })
             {
                 var (x, y) = panel == 0 ? Select(points.X0, points.Y0, points.Classes, pointClass) : Select(points.X, points.Y, points.Classes, pointClass);
                 data.Add(new ScatterGl
                 {
-                    Name = PointClasses.Label(pointClass),
-                    LegendGroup = PointClasses.Label(pointClass),
+                    Name = XoClasses.Label(pointClass),
+                    LegendGroup = XoClasses.Label(pointClass),
                     LegendRank = (int)pointClass + 1,
                     ShowLegend = panel == 0,
                     Mode = ModeFlag.Markers,
@@ -47,7 +48,7 @@ public sealed partial class TrainingDataChart : ChartComponent
                     XAxis = xAxis,
                     YAxis = yAxis,
                     Marker = new Marker { Color = ChartPalette.Of(pointClass), Size = 4, Opacity = 0.7m },
-                    HoverTemplate = $"{PointClasses.Label(pointClass)} (%{{x:.2f}}, %{{y:.2f}})<extra></extra>",
+                    HoverTemplate = $"{XoClasses.Label(pointClass)} (%{{x:.2f}}, %{{y:.2f}})<extra></extra>",
                 });
             }
 
@@ -116,7 +117,7 @@ public sealed partial class TrainingDataChart : ChartComponent
         Font = new() { Size = 13, Color = "#555" },
     };
 
-    private static (IList<object> X, IList<object> Y) Select(float[] xs, float[] ys, byte[] classes, PointClass pointClass)
+    private static (IList<object> X, IList<object> Y) Select(float[] xs, float[] ys, byte[] classes, XoClass pointClass)
     {
         var code = (byte)pointClass;
         var x = new List<object>();
