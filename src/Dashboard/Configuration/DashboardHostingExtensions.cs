@@ -244,7 +244,8 @@ public static class DashboardHostingExtensions
         services.TryAddSingleton<IJobRunner>(sp => new LocalJobRunner(
             new LocalJobRunnerOptions { JobPath = sp.GetRequiredService<IOptions<RunsOptions>>().Value.JobPathOrDefault },
             sp.GetRequiredService<FolderObjectStore>(),
-            sp.GetRequiredService<ILogger<LocalJobRunner>>()));
+            sp.GetRequiredService<ILogger<LocalJobRunner>>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.AddDuckDbQueryEngine();
     }
 }
