@@ -111,7 +111,8 @@ public sealed partial class RunCommands(
             return new CommandResult($"There is no run '{runId}'.");
         }
 
-        if (!run.IsFinished || scheduler.Find(runId) is not null)
+        // A finished record can no longer change (every arrow out of it is refused), even while its follower winds down.
+        if (!run.IsFinished)
         {
             return new CommandResult("The run is still active: cancel it first, then delete it.");
         }
