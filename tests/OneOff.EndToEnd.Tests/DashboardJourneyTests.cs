@@ -100,8 +100,9 @@ public sealed partial class DashboardJourneyTests(BrowserFixture fixture) : ICla
         foreach (var name in names)
         {
             var figure = results.GetByRole(AriaRole.Figure, new() { Name = name });
-            await Assertions.Expect(figure).ToBeVisibleAsync();
-            await Assertions.Expect(figure.Locator(".main-svg").First).ToBeAttachedAsync();
+            // Plotly draws after the data arrives; on a loaded 2-core machine that took more than the default 5 s.
+            await Assertions.Expect(figure).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            await Assertions.Expect(figure.Locator(".main-svg").First).ToBeAttachedAsync(new() { Timeout = 30_000 });
         }
 
         var webGl = await ChartProbe.ReadAsync(results.GetByRole(AriaRole.Figure, new() { Name = names[0] }));

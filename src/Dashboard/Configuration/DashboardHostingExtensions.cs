@@ -68,12 +68,17 @@ public static class DashboardHostingExtensions
 
         // The run page's data: the mode's query engine behind HybridCache; deleting a run evicts its cache entries.
         services.AddOneOffResults();
-        services.AddSingleton<IRunDeletedListener, ResultsCacheEviction>();
+        services.AddHostedService<ResultsCacheEviction>();
 
-        // Hosted services start in this order: the database first, then the coordinator reconciles runs.
+        // Hosted services start in this order: the database first, then the scheduler reconciles runs.
         services.AddHostedService<DatabaseInitializer>();
+        services.TryAddSingleton<RunFeed>();
+        services.TryAddSingleton<RunStore>();
+        services.TryAddSingleton<RunEndings>();
+        services.TryAddSingleton<RunScheduler>();
+        services.TryAddSingleton<RunCommands>();
         services.TryAddSingleton<RunCoordinator>();
-        services.AddHostedService(sp => sp.GetRequiredService<RunCoordinator>());
+        services.AddHostedService(sp => sp.GetRequiredService<RunScheduler>());
         services.TryAddSingleton<UserAdministration>();
         services.TryAddTransient<RunListViewModel>();
         services.TryAddTransient<RunDetailsViewModel>();

@@ -12,36 +12,203 @@ public enum RunState
     Cancelled,
 }
 
-/// <summary>One run as the database keeps it.</summary>
+/// <summary>
+/// One run as the database keeps it, and its life as a state machine (ARCHITECTURE.md, "Runs and restarts"):
+/// Queued → Starting → Running → Succeeded | Failed; Queued | Starting | Running → Cancelling → Cancelled |
+/// Succeeded (the manifest decides). Nothing outside this class assigns a state.
+/// </summary>
+/// <remarks>
+/// Every arrow is a method that checks the current state. Each returns true when it took the arrow and false when
+/// the current state does not allow it, leaving the record unchanged: its callers (the scheduler, a follower, a
+/// command, the reconciliation at start) legitimately race each other, and the loser of a race is not an error.
+/// </remarks>
 public sealed class RunRecord
 {
+    /// <summary>Who started a run that was published outside the dashboard (see <see cref="Adopt"/>).</summary>
+    public const string OutsideTheDashboard = "(outside the dashboard)";
+
+    // EF Core materialises records through this constructor; code creates them with Queue or Adopt.
+    private RunRecord()
+    {
+    }
+
     /// <summary>The run id (also the folder <c>runs/{Id}/</c>).</summary>
-    public required string Id { get; set; }
+    public string Id { get; private set; } = "";
 
     /// <summary>The submission's idempotency key: a double click submits one run.</summary>
-    public string? IdempotencyKey { get; set; }
+    public string? IdempotencyKey { get; private set; }
 
-    /// <summary>The user name of who started it.</summary>
-    public required string CreatedBy { get; set; }
+    /// <summary>The user name of who started it, or <see cref="OutsideTheDashboard"/>.</summary>
+    public string CreatedBy { get; private set; } = "";
 
-    public DateTime CreatedUtc { get; set; }
+    public DateTime CreatedUtc { get; private set; }
 
-    public DateTime? StartedUtc { get; set; }
+    public DateTime? StartedUtc { get; private set; }
 
-    public DateTime? FinishedUtc { get; set; }
+    public DateTime? FinishedUtc { get; private set; }
 
-    public RunState State { get; set; }
+    public RunState State { get; private set; }
 
-    /// <summary>Every parameter as text keyed by manifest key (JSON object).</summary>
-    public required string ParametersJson { get; set; }
+    /// <summary>Every parameter, written by <see cref="StoredRunJson"/> (<see cref="StoredParameters"/>).</summary>
+    public string ParametersJson { get; private set; } = "";
 
-    /// <summary>Per hidden size: iteration, loss, and metrics when done (JSON array).</summary>
-    public string ProgressJson { get; set; } = "[]";
+    /// <summary>Per hidden size: iteration, loss, and metrics when done, written by <see cref="StoredRunJson"/> (<see cref="StoredProgress"/>).</summary>
+    public string ProgressJson { get; private set; } = "";
 
-    public int? BestNHidden { get; set; }
+    public int? BestNHidden { get; private set; }
 
-    public string? Error { get; set; }
+    /// <summary>Why the run failed (the runner's or the job's words); null unless <see cref="RunState.Failed"/>.</summary>
+    public string? Error { get; private set; }
 
     /// <summary>The runner's handle (<c>local:{pid}@{ticks}</c>, <c>emr:{clusterId}</c>).</summary>
-    public string? RunnerHandle { get; set; }
+    public string? RunnerHandle { get; private set; }
+
+    /// <summary>True once the run can no longer change (and can be deleted).</summary>
+    public bool IsFinished => State is RunState.Succeeded or RunState.Failed or RunState.Cancelled;
+
+    /// <summary>A new submission, <see cref="RunState.Queued"/>.</summary>
+    public static RunRecord Queue(string id, string? idempotencyKey, string createdBy, DateTime createdUtc, StoredParameters parameters, StoredProgress progress)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        ArgumentException.ThrowIfNullOrWhiteSpace(createdBy);
+        return new RunRecord
+        {
+            Id = id,
+            IdempotencyKey = idempotencyKey,
+            CreatedBy = createdBy,
+            CreatedUtc = createdUtc,
+            State = RunState.Queued,
+            ParametersJson = StoredRunJson.Write(parameters),
+            ProgressJson = StoredRunJson.Write(progress),
+        };
+    }
+
+    /// <summary>
+    /// A published run found in the store with no record: created <see cref="RunState.Succeeded"/>, started by
+    /// <see cref="OutsideTheDashboard"/>, finished when it published.
+    /// </summary>
+    public static RunRecord Adopt(string id, DateTime publishedUtc, StoredParameters parameters, StoredProgress progress, int? bestNHidden)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        return new RunRecord
+        {
+            Id = id,
+            CreatedBy = OutsideTheDashboard,
+            CreatedUtc = publishedUtc,
+            FinishedUtc = publishedUtc,
+            State = RunState.Succeeded,
+            ParametersJson = StoredRunJson.Write(parameters),
+            ProgressJson = StoredRunJson.Write(progress),
+            BestNHidden = bestNHidden,
+        };
+    }
+
+    /// <summary>Queued → Starting: the scheduler is about to start its job.</summary>
+    public bool MarkStarting(DateTime utcNow)
+    {
+        if (State != RunState.Queued)
+        {
+            return false;
+        }
+
+        State = RunState.Starting;
+        StartedUtc = utcNow;
+        return true;
+    }
+
+    /// <summary>
+    /// Keeps the runner's handle of a started job (Starting, or Cancelling once started): saved before anything else
+    /// so that a restart can find the job. A handle is kept once; another one is refused.
+    /// </summary>
+    public bool AttachHandle(string handle)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(handle);
+        if (State is not (RunState.Starting or RunState.Cancelling) || StartedUtc is null || RunnerHandle is not null)
+        {
+            return false;
+        }
+
+        RunnerHandle = handle;
+        return true;
+    }
+
+    /// <summary>Starting → Running: the job said it started.</summary>
+    public bool MarkRunning()
+    {
+        if (State != RunState.Starting)
+        {
+            return false;
+        }
+
+        State = RunState.Running;
+        return true;
+    }
+
+    /// <summary>Saves the progress of a job that is alive (Starting, Running or Cancelling); the state stays.</summary>
+    public bool RecordProgress(StoredProgress progress)
+    {
+        if (State is not (RunState.Starting or RunState.Running or RunState.Cancelling))
+        {
+            return false;
+        }
+
+        ProgressJson = StoredRunJson.Write(progress);
+        return true;
+    }
+
+    /// <summary>Starting | Running | Cancelling → Succeeded: the manifest exists (a run that published before a cancel took effect succeeded).</summary>
+    public bool MarkSucceeded(DateTime utcNow, int? bestNHidden, StoredProgress progress)
+    {
+        if (State is not (RunState.Starting or RunState.Running or RunState.Cancelling))
+        {
+            return false;
+        }
+
+        State = RunState.Succeeded;
+        BestNHidden = bestNHidden;
+        ProgressJson = StoredRunJson.Write(progress);
+        Error = null;
+        FinishedUtc ??= utcNow;
+        return true;
+    }
+
+    /// <summary>Starting | Running → Failed with <paramref name="reason"/>.</summary>
+    public bool MarkFailed(DateTime utcNow, string reason)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        if (State is not (RunState.Starting or RunState.Running))
+        {
+            return false;
+        }
+
+        State = RunState.Failed;
+        Error = reason;
+        FinishedUtc = utcNow;
+        return true;
+    }
+
+    /// <summary>Queued | Starting | Running → Cancelling; a queued run then goes on to <see cref="MarkCancelled"/> at once.</summary>
+    public bool RequestCancel()
+    {
+        if (State is not (RunState.Queued or RunState.Starting or RunState.Running))
+        {
+            return false;
+        }
+
+        State = RunState.Cancelling;
+        return true;
+    }
+
+    /// <summary>Cancelling → Cancelled: the job has ended and nothing of it was published.</summary>
+    public bool MarkCancelled(DateTime utcNow)
+    {
+        if (State != RunState.Cancelling)
+        {
+            return false;
+        }
+
+        State = RunState.Cancelled;
+        FinishedUtc = utcNow;
+        return true;
+    }
 }

@@ -1,20 +1,17 @@
 using System.Collections.Immutable;
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using OneOff.Dashboard.Data;
 using OneOff.Core.Runs;
+using OneOff.Dashboard.Data;
 
 namespace OneOff.Dashboard.Runs;
 
 /// <summary>Progress of one hidden size: its last iteration and loss, and its metrics once done.</summary>
-public sealed record SizeProgress(
-    [property: JsonPropertyName("n_hidden")] int NHidden,
-    [property: JsonPropertyName("iteration")] int Iteration,
-    [property: JsonPropertyName("loss")] double? Loss,
-    [property: JsonPropertyName("done")] bool Done,
-    [property: JsonPropertyName("metrics")] ModelMetrics? Metrics);
+public sealed record SizeProgress(int NHidden, int Iteration, double? Loss, bool Done, ModelMetrics? Metrics);
 
-/// <summary>A run as pages show it: the record plus live progress.</summary>
+/// <summary>
+/// A run as pages show it: the record plus live progress. <c>Damaged</c> says why the stored record cannot be read
+/// in full (its parameters or its progress), null when it can: a damaged record shows default parameters or no
+/// progress, and says so instead of passing them off as the run's.
+/// </summary>
 public sealed record RunSnapshot(
     string Id,
     RunState State,
@@ -25,13 +22,9 @@ public sealed record RunSnapshot(
     RunParameters Parameters,
     ImmutableArray<SizeProgress> Sizes,
     int? BestNHidden,
-    string? Error)
+    string? Error,
+    string? Damaged = null)
 {
-    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web)
-    {
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
-
     /// <summary>True once the run can no longer change (and can be deleted).</summary>
     public bool IsFinished => State is RunState.Succeeded or RunState.Failed or RunState.Cancelled;
 
@@ -46,20 +39,57 @@ public sealed record RunSnapshot(
 
     internal static RunSnapshot From(RunRecord record)
     {
-        var raw = JsonSerializer.Deserialize<Dictionary<string, string?>>(record.ParametersJson, s_json) ?? [];
-        var parameters = RunParameterParser.Parse(raw).Parameters ?? new RunParameters { RunId = record.Id };
-        var sizes = JsonSerializer.Deserialize<SizeProgress[]>(record.ProgressJson, s_json) ?? [];
+        var damage = new List<string>(2);
+        var parameters = ReadParameters(record, damage);
+        ImmutableArray<SizeProgress> sizes;
+        try
+        {
+            sizes = FromStored(StoredRunJson.ReadProgress(record.ProgressJson));
+        }
+        catch (InvalidDataException e)
+        {
+            damage.Add($"its progress cannot be read: {e.Message}");
+            sizes = [];
+        }
+
         return new RunSnapshot(record.Id, record.State, record.CreatedBy, record.CreatedUtc, record.StartedUtc, record.FinishedUtc,
-            parameters, [.. sizes], record.BestNHidden, record.Error);
+            parameters, sizes, record.BestNHidden, record.Error, damage.Count == 0 ? null : "The run record is damaged: " + string.Join("; ", damage) + ".");
     }
 
-    internal static string ParametersToJson(RunParameters parameters) =>
-        JsonSerializer.Serialize(RunParameterParser.ToRaw(parameters), s_json);
+    internal static StoredParameters ToStored(RunParameters parameters) => StoredParameters.Of(RunParameterParser.ToRaw(parameters));
 
-    internal static string ProgressToJson(IEnumerable<SizeProgress> sizes) => JsonSerializer.Serialize(sizes.ToArray(), s_json);
+    internal static StoredProgress ToStored(IEnumerable<SizeProgress> sizes) =>
+        StoredProgress.Of(sizes.Select(s => new StoredSize(s.NHidden, s.Iteration, s.Loss, s.Done, s.Metrics is { } m
+            ? new StoredMetrics(m.TrainAcc, m.TestAcc, m.SurfaceAgree, m.Iterations, m.FinalLoss, m.FitSeconds)
+            : null)));
+
+    internal static ImmutableArray<SizeProgress> FromStored(StoredProgress progress) =>
+        [.. progress.Sizes.Select(s => new SizeProgress(s.NHidden, s.Iteration, s.Loss, s.Done, s.Metrics is { } m
+            ? new ModelMetrics(s.NHidden, m.TrainAcc, m.TestAcc, m.SurfaceAgree, m.Iterations, m.FinalLoss, m.FitSeconds)
+            : null))];
 
     internal static ImmutableArray<SizeProgress> InitialSizes(RunParameters parameters) =>
         [.. parameters.HiddenSizes.Select(n => new SizeProgress(n, 0, null, false, null))];
+
+    private static RunParameters ReadParameters(RunRecord record, List<string> damage)
+    {
+        try
+        {
+            var outcome = RunParameterParser.Parse(StoredRunJson.ReadParameters(record.ParametersJson).Values);
+            if (outcome.Parameters is { } parameters)
+            {
+                return parameters with { RunId = record.Id };
+            }
+
+            damage.Add("its parameters are not valid (" + string.Join("; ", outcome.Errors.Select(e => $"{e.Parameter.Key} {e.Problem}")) + ")");
+        }
+        catch (InvalidDataException e)
+        {
+            damage.Add($"its parameters cannot be read: {e.Message}");
+        }
+
+        return new RunParameters { RunId = record.Id };
+    }
 }
 
 /// <summary>A change of one run, pushed to every open page; <see cref="Run"/> is null when the run was deleted.</summary>
@@ -77,13 +107,4 @@ public sealed record CommandResult(string? Refusal)
     public static CommandResult Done { get; } = new((string?)null);
 
     public bool Succeeded => Refusal is null;
-}
-
-/// <summary>
-/// Told after a run has been deleted (its files and its record are gone): the results cache subscribes to drop
-/// everything it holds for that run. Register implementations as singletons: <c>services.AddSingleton&lt;IRunDeletedListener, X&gt;()</c>.
-/// </summary>
-public interface IRunDeletedListener
-{
-    Task OnRunDeletedAsync(string runId, CancellationToken cancellationToken);
 }

@@ -295,10 +295,15 @@ public sealed class ResultsServiceTests(PublishedRunFixture run) : IDisposable
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(configuration ?? []).Build());
-        services.AddSingleton<IObjectStore>(new FolderObjectStore(root));
+        services.AddSingleton(new FolderObjectStore(root));
+        services.AddSingleton<IObjectStore>(sp => sp.GetRequiredService<FolderObjectStore>());
         if (engine is not null)
         {
             services.AddSingleton(engine);
+        }
+        else
+        {
+            services.AddDuckDbQueryEngine();
         }
 
         services.AddOneOffResults();

@@ -5,7 +5,7 @@ using OneOff.Dashboard.Tests.Infrastructure;
 
 namespace OneOff.Dashboard.Tests.Runs;
 
-public sealed class RunCoordinatorTests(DashboardFixture fixture) : IClassFixture<DashboardFixture>
+public sealed class RunCommandsTests(DashboardFixture fixture) : IClassFixture<DashboardFixture>
 {
     private DashboardApp App => fixture.App;
 

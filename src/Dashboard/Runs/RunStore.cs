@@ -1,0 +1,142 @@
+using Microsoft.EntityFrameworkCore;
+using OneOff.Dashboard.Data;
+
+namespace OneOff.Dashboard.Runs;
+
+/// <summary>
+/// The run records in the database: reads, and load-modify-save of one record with a <see cref="DashboardDbContext"/>
+/// per operation. Writes are serialised (one instance per deployment), so that a state check and its save are one
+/// step; every saved change is published on the <see cref="RunFeed"/>.
+/// </summary>
+public sealed class RunStore(IDbContextFactory<DashboardDbContext> dbFactory, RunFeed feed) : IDisposable
+{
+    private readonly SemaphoreSlim _writes = new(1, 1);
+
+    /// <summary>Every run, newest first, as its record says (no live progress).</summary>
+    public async Task<IReadOnlyList<RunSnapshot>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var records = await db.Runs.AsNoTracking().OrderByDescending(r => r.CreatedUtc).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return [.. records.Select(RunSnapshot.From)];
+    }
+
+    /// <summary>The runs in one of <paramref name="states"/>, oldest first, at most <paramref name="take"/>.</summary>
+    public async Task<IReadOnlyList<RunSnapshot>> ListInAsync(RunState[] states, int take, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var records = await db.Runs.AsNoTracking().Where(r => states.Contains(r.State))
+            .OrderBy(r => r.CreatedUtc).Take(take)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return [.. records.Select(RunSnapshot.From)];
+    }
+
+    /// <summary>One run as its record says, or null.</summary>
+    public async Task<RunSnapshot?> FindAsync(string runId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var record = await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, cancellationToken).ConfigureAwait(false);
+        return record is null ? null : RunSnapshot.From(record);
+    }
+
+    /// <summary>The runner handle a run's record keeps, or null.</summary>
+    public async Task<string?> FindHandleAsync(string runId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        return await db.Runs.AsNoTracking().Where(r => r.Id == runId).Select(r => r.RunnerHandle).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Adds the record <paramref name="create"/> makes for a fresh id from <paramref name="newId"/>, unless a record
+    /// with <paramref name="idempotencyKey"/> exists: then returns that one (<c>Created</c> false).
+    /// </summary>
+    public async Task<(RunSnapshot Run, bool Created)> AddOnceAsync(string idempotencyKey, Func<string> newId, Func<string, RunRecord> create, CancellationToken cancellationToken)
+    {
+        RunSnapshot snapshot;
+        await _writes.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+            var existing = await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.IdempotencyKey == idempotencyKey, cancellationToken).ConfigureAwait(false);
+            if (existing is not null)
+            {
+                return (RunSnapshot.From(existing), false);
+            }
+
+            string id;
+            do
+            {
+                id = newId();
+            }
+            while (await db.Runs.AnyAsync(r => r.Id == id, cancellationToken).ConfigureAwait(false));
+
+            var record = create(id);
+            db.Runs.Add(record);
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            snapshot = RunSnapshot.From(record);
+        }
+        finally
+        {
+            _writes.Release();
+        }
+
+        feed.Publish(snapshot);
+        return (snapshot, true);
+    }
+
+    /// <summary>
+    /// Loads the record of <paramref name="runId"/>, applies <paramref name="change"/> (one or more of its guarded
+    /// methods) and saves it when the change returns true. Returns the saved run; null when there is no such record
+    /// or the change was refused (nothing saved).
+    /// </summary>
+    public async Task<RunSnapshot?> UpdateAsync(string runId, Func<RunRecord, bool> change, CancellationToken cancellationToken)
+    {
+        RunSnapshot snapshot;
+        await _writes.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+            var record = await db.Runs.FirstOrDefaultAsync(r => r.Id == runId, cancellationToken).ConfigureAwait(false);
+            if (record is null || !change(record))
+            {
+                return null;
+            }
+
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            snapshot = RunSnapshot.From(record);
+        }
+        finally
+        {
+            _writes.Release();
+        }
+
+        feed.Publish(snapshot);
+        return snapshot;
+    }
+
+    /// <summary>Removes the record of a finished run and publishes the deletion; false when there is no finished run of that id.</summary>
+    public async Task<bool> RemoveFinishedAsync(string runId, CancellationToken cancellationToken)
+    {
+        await _writes.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+            var record = await db.Runs.FirstOrDefaultAsync(r => r.Id == runId, cancellationToken).ConfigureAwait(false);
+            if (record is not { IsFinished: true })
+            {
+                return false;
+            }
+
+            db.Runs.Remove(record);
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writes.Release();
+        }
+
+        await feed.PublishDeletedAsync(runId, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    public void Dispose() => _writes.Dispose();
+}

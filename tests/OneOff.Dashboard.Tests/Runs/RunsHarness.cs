@@ -1,0 +1,117 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using OneOff.Core.Compute;
+using OneOff.Core.Storage;
+using OneOff.Dashboard.Authentication;
+using OneOff.Dashboard.Configuration;
+using OneOff.Dashboard.Data;
+using OneOff.Dashboard.Runs;
+using OneOff.Dashboard.Tests.Infrastructure;
+using OneOff.Testing;
+
+namespace OneOff.Dashboard.Tests.Runs;
+
+/// <summary>
+/// The run parts without a web host: the real store, feed, scheduler and commands over SQLite and a folder in
+/// <paramref name="root"/>, with a <see cref="ScriptedJobRunner"/> and a <see cref="FakeTimeProvider"/>. Two
+/// harnesses on the same root one after the other are a restart.
+/// </summary>
+internal sealed class RunsHarness(string root, FakeTimeProvider time, ScriptedJobRunner runner, int maxConcurrent = 1) : IAsyncDisposable
+{
+    private ServiceProvider? _services;
+    private bool _started;
+
+    public static ClaimsPrincipal Operator { get; } = new(new ClaimsIdentity(
+        [new Claim(ClaimTypes.Name, "operator"), new Claim(ClaimTypes.Role, DashboardRoles.Operator)], "test"));
+
+    public FakeTimeProvider Time => time;
+
+    public ScriptedJobRunner Runner => runner;
+
+    public RunCoordinator Runs => Get<RunCoordinator>();
+
+    public RunStore Store => Get<RunStore>();
+
+    public IObjectStore Objects => Get<IObjectStore>();
+
+    /// <summary>The object store of a harness on <paramref name="root"/> (the job's outputs outlive the harness).</summary>
+    public static FolderObjectStore ObjectsOf(string root) => new(Path.Combine(root, "store"));
+
+    /// <summary>Waits until the scheduler follows <paramref name="runId"/> (after a restart: once it has re-attached).</summary>
+    public async Task UntilFollowedAsync(string runId)
+    {
+        var scheduler = Get<RunScheduler>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (scheduler.Find(runId) is null)
+        {
+            await Task.Delay(10, timeout.Token);
+        }
+    }
+
+    public async Task<RunsHarness> StartAsync()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<TimeProvider>(time);
+        services.AddDbContextFactory<DashboardDbContext>(db => db.UseSqlite($"Data Source={Path.Combine(root, "oneoff.db")};Pooling=False"));
+        services.AddSingleton<IObjectStore>(ObjectsOf(root));
+        services.AddSingleton<IJobRunner>(runner);
+        services.AddSingleton(Options.Create(new RunsOptions { MaxConcurrent = maxConcurrent }));
+        services.AddSingleton<RunFeed>();
+        services.AddSingleton<RunStore>();
+        services.AddSingleton<RunEndings>();
+        services.AddSingleton<RunScheduler>();
+        services.AddSingleton<RunCommands>();
+        services.AddSingleton<RunCoordinator>();
+        _services = services.BuildServiceProvider();
+        await using (var db = await Get<IDbContextFactory<DashboardDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken))
+        {
+            await db.Database.MigrateAsync(TestContext.Current.CancellationToken);
+        }
+
+        await Get<RunScheduler>().StartAsync(TestContext.Current.CancellationToken);
+        _started = true;
+        return this;
+    }
+
+    /// <summary>Submits a run of <paramref name="hiddenSizes"/> as the Operator; its id.</summary>
+    public async Task<string> SubmitAsync(string hiddenSizes = "3,5,7")
+    {
+        var form = RunForms.Small();
+        form["hidden_sizes"] = hiddenSizes;
+        var result = await Get<RunCommands>().SubmitAsync(Operator, form, RunForms.Key(), TestContext.Current.CancellationToken);
+        return result.Run?.Id ?? throw new InvalidOperationException(result.Refusal ?? string.Join("; ", result.Errors));
+    }
+
+    public Task<RunSnapshot> UntilAsync(string runId, Func<RunSnapshot, bool> condition) =>
+        RunWaits.UntilAsync(Runs, runId, condition, TimeSpan.FromSeconds(20));
+
+    public Task<RunSnapshot> StateAsync(string runId, params RunState[] states) => UntilAsync(runId, r => states.Contains(r.State));
+
+    /// <summary>The run as its record in the database says (no live progress).</summary>
+    public async Task<RunSnapshot> StoredAsync(string runId) =>
+        await Store.FindAsync(runId, TestContext.Current.CancellationToken) ?? throw new InvalidOperationException($"No run {runId}.");
+
+    /// <summary>Stops the scheduler as the app does on shutdown: the jobs keep running.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_services is null)
+        {
+            return;
+        }
+
+        if (_started)
+        {
+            await Get<RunScheduler>().StopAsync(CancellationToken.None);
+        }
+
+        await _services.DisposeAsync();
+        _services = null;
+    }
+
+    private T Get<T>()
+        where T : notnull => (_services ?? throw new InvalidOperationException("Not started.")).GetRequiredService<T>();
+}
