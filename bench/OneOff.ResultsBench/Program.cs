@@ -69,7 +69,7 @@ try
         await WaitDrawnAsync(results);
         toPlots.Add(clock.Elapsed.TotalSeconds);
         runId = page.Url[(page.Url.LastIndexOf('/') + 1)..];
-        var run = await server.Services.GetRequiredService<RunCoordinator>().GetAsync(runId) ?? throw new InvalidOperationException("The run is gone.");
+        var run = await server.Services.GetRequiredService<RunQueries>().GetAsync(runId) ?? throw new InvalidOperationException("The run is gone.");
         jobSeconds.Add((run.FinishedUtc - run.StartedUtc)?.TotalSeconds ?? double.NaN);
         Console.Error.WriteLine($"run {i + 1}: Run job → Succeeded shown {toSucceeded[^1]:0.00} s → charts on the page {toFigures:0.00} s → plots drawn {toPlots[^1]:0.00} s (the job itself {jobSeconds[^1]:0.00} s)");
     }
@@ -210,7 +210,7 @@ internal sealed class BenchServer(string dataRoot, string password) : WebApplica
 {
     public async Task ReportUnfinishedRunsAsync()
     {
-        var coordinator = Services.GetRequiredService<RunCoordinator>();
+        var coordinator = Services.GetRequiredService<RunQueries>();
         foreach (var run in await coordinator.ListAsync())
         {
             if (!run.IsFinished)

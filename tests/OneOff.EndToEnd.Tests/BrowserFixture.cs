@@ -1,20 +1,14 @@
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Playwright;
-using Microsoft.Extensions.DependencyInjection;
-using OneOff.Dashboard.Components;
-using OneOff.Dashboard.Data;
-using OneOff.Dashboard.Runs;
+using OneOff.Testing;
 
 namespace OneOff.EndToEnd.Tests;
 
 /// <summary>The real dashboard on Kestrel at 127.0.0.1 (a free port) and one headless Debian chromium for the class.</summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
-    public const string AdminPassword = "Admin-Pass-2026";
+    public const string AdminPassword = DashboardApp.AdminPassword;
     private readonly string _dataRoot = Directory.CreateTempSubdirectory("oneoff-e2e-").FullName;
-    private DashboardServer? _server;
+    private DashboardApp? _server;
     private IPlaywright? _playwright;
 
     public IBrowser Browser { get; private set; } = null!;
@@ -25,7 +19,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _server = new DashboardServer(_dataRoot);
+        _server = new DashboardApp(_dataRoot);
         _server.UseKestrel(0);
         _server.StartServer();
         BaseAddress = _server.ClientOptions.BaseAddress;
@@ -60,8 +54,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         _playwright?.Dispose();
         if (_server is not null)
         {
-            // Jobs outlive the app by design (a restart re-attaches); a test leaves none behind.
-            await _server.CancelUnfinishedRunsAsync();
+            // Jobs outlive the app by design (a restart re-attaches); disposing the fixture's app cancels them.
             await _server.DisposeAsync();
         }
 
@@ -71,32 +64,6 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
         catch (IOException)
         {
-        }
-    }
-
-    private sealed class DashboardServer(string dataRoot) : WebApplicationFactory<App>
-    {
-        public async Task CancelUnfinishedRunsAsync()
-        {
-            var coordinator = Services.GetRequiredService<RunCoordinator>();
-            await using var scope = Services.CreateAsyncScope();
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<DashboardUser>>();
-            var principals = scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<DashboardUser>>();
-            var admin = await principals.CreateAsync(await users.FindByNameAsync("admin") ?? throw new InvalidOperationException("No admin."));
-            foreach (var run in await coordinator.ListAsync())
-            {
-                if (!run.IsFinished)
-                {
-                    await coordinator.CancelAsync(admin, run.Id);
-                }
-            }
-        }
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Production");
-            builder.UseSetting("OneOff:DataRoot", dataRoot);
-            builder.UseSetting("OneOff:Admin:Password", AdminPassword);
         }
     }
 }

@@ -123,7 +123,10 @@ public sealed class ScriptedExecution : IJobExecution
         return Completion;
     }
 
-    internal void Play() => _ = Task.Run(PlayAsync);
+    // Played on the caller's thread up to its first wait, so that the first timer exists before StartAsync returns;
+    // a later wait is set up inside the Advance that ends the one before. A test that advances the fake clock right
+    // after the start therefore never races the script (under load, Task.Run lost that race).
+    internal void Play() => _ = PlayAsync();
 
     private async Task PlayAsync()
     {

@@ -77,7 +77,7 @@ public static class DashboardHostingExtensions
         services.TryAddSingleton<RunEndings>();
         services.TryAddSingleton<RunScheduler>();
         services.TryAddSingleton<RunCommands>();
-        services.TryAddSingleton<RunCoordinator>();
+        services.TryAddSingleton<RunQueries>();
         services.AddHostedService(sp => sp.GetRequiredService<RunScheduler>());
         services.TryAddSingleton<UserAdministration>();
         services.TryAddTransient<RunListViewModel>();

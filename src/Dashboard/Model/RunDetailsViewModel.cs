@@ -12,7 +12,7 @@ namespace OneOff.Dashboard.Model;
 /// The logic of <c>/runs/{runId}</c>: the run, kept current by pushed changes, Cancel and Delete, and the results
 /// (plots) of a succeeded run, loaded once it has succeeded (also when it succeeds while the page is open).
 /// </summary>
-public sealed partial class RunDetailsViewModel(RunCoordinator coordinator, ResultsService results, ILogger<RunDetailsViewModel> logger)
+public sealed partial class RunDetailsViewModel(RunQueries runs, RunCommands commands, ResultsService results, ILogger<RunDetailsViewModel> logger)
 {
     private int _loadingVersion;
 
@@ -59,7 +59,7 @@ public sealed partial class RunDetailsViewModel(RunCoordinator coordinator, Resu
         Deleted = false;
         Message = null;
         ConfirmingDelete = false;
-        Run = await coordinator.GetAsync(runId, cancellationToken).ConfigureAwait(false);
+        Run = await runs.GetAsync(runId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -129,7 +129,7 @@ public sealed partial class RunDetailsViewModel(RunCoordinator coordinator, Resu
     }
 
     public Task CancelAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default) =>
-        ActAsync(() => coordinator.CancelAsync(user, RunId, cancellationToken), cancellationToken);
+        ActAsync(() => commands.CancelAsync(user, RunId, cancellationToken), cancellationToken);
 
     public void AskDelete() => ConfirmingDelete = true;
 
@@ -144,7 +144,7 @@ public sealed partial class RunDetailsViewModel(RunCoordinator coordinator, Resu
         }
 
         ConfirmingDelete = false;
-        await ActAsync(() => coordinator.DeleteAsync(user, RunId, cancellationToken), cancellationToken).ConfigureAwait(false);
+        await ActAsync(() => commands.DeleteAsync(user, RunId, cancellationToken), cancellationToken).ConfigureAwait(false);
         if (Message is null)
         {
             Deleted = true;
@@ -168,7 +168,7 @@ public sealed partial class RunDetailsViewModel(RunCoordinator coordinator, Resu
             Message = (await action().ConfigureAwait(false)).Refusal;
             if (!Deleted)
             {
-                Run = await coordinator.GetAsync(RunId, cancellationToken).ConfigureAwait(false) ?? Run;
+                Run = await runs.GetAsync(RunId, cancellationToken).ConfigureAwait(false) ?? Run;
             }
         }
         finally

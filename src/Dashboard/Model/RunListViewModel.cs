@@ -5,10 +5,10 @@ using OneOff.Core.Runs;
 namespace OneOff.Dashboard.Model;
 
 /// <summary>
-/// The logic of <c>/</c>: the run list kept current by <see cref="RunCoordinator.RunChanged"/>, and the parameter
+/// The logic of <c>/</c>: the run list kept current by <see cref="RunQueries.RunChanged"/>, and the parameter
 /// form (labels, defaults and validation from the parameter table, one message per field).
 /// </summary>
-public sealed class RunListViewModel(RunCoordinator coordinator)
+public sealed class RunListViewModel(RunQueries runs, RunCommands commands)
 {
     private readonly Dictionary<string, string> _values = Defaults();
     private readonly Dictionary<string, string> _errors = new(StringComparer.Ordinal);
@@ -61,7 +61,7 @@ public sealed class RunListViewModel(RunCoordinator coordinator)
     }
 
     public async Task LoadAsync(CancellationToken cancellationToken = default) =>
-        _runs = [.. await coordinator.ListAsync(cancellationToken).ConfigureAwait(false)];
+        _runs = [.. await runs.ListAsync(cancellationToken).ConfigureAwait(false)];
 
     /// <summary>Applies a pushed change; true when the list changed.</summary>
     public bool Apply(RunChange change)
@@ -107,7 +107,7 @@ public sealed class RunListViewModel(RunCoordinator coordinator)
             _errors.Clear();
             FormMessage = null;
             var raw = Fields.ToDictionary(f => f.Key, f => (string?)ValueOf(f), StringComparer.Ordinal);
-            var result = await coordinator.SubmitAsync(user, raw, SubmissionKey, cancellationToken).ConfigureAwait(false);
+            var result = await commands.SubmitAsync(user, raw, SubmissionKey, cancellationToken).ConfigureAwait(false);
             foreach (var error in result.Errors)
             {
                 _errors.TryAdd(error.Parameter.Key, error.ForForm());

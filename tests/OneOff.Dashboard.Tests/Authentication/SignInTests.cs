@@ -1,6 +1,7 @@
 using System.Net;
 using OneOff.Dashboard.Authentication;
 using OneOff.Dashboard.Tests.Infrastructure;
+using OneOff.Testing;
 
 namespace OneOff.Dashboard.Tests.Authentication;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using OneOff.Dashboard.Tests.Infrastructure;
 using OneOff.Testing;
 
 namespace OneOff.Dashboard.Tests.Configuration;

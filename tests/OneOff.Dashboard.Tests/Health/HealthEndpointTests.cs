@@ -3,7 +3,6 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using OneOff.Core.Query;
 using OneOff.Core.Storage;
-using OneOff.Dashboard.Tests.Infrastructure;
 using OneOff.Dashboard.Tests.Results;
 using OneOff.DuckDb;
 using OneOff.Testing;

@@ -9,7 +9,7 @@ internal static class RunWaits
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
 
     /// <summary>Waits until the run satisfies <paramref name="condition"/>; fails with the last state seen.</summary>
-    public static async Task<RunSnapshot> UntilAsync(RunCoordinator coordinator, string runId, Func<RunSnapshot, bool> condition, TimeSpan? timeout = null)
+    public static async Task<RunSnapshot> UntilAsync(RunQueries coordinator, string runId, Func<RunSnapshot, bool> condition, TimeSpan? timeout = null)
     {
         var seen = new TaskCompletionSource<RunSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
         void OnChange(RunChange change)
@@ -44,6 +44,6 @@ internal static class RunWaits
         }
     }
 
-    public static Task<RunSnapshot> StateAsync(RunCoordinator coordinator, string runId, params RunState[] states) =>
+    public static Task<RunSnapshot> StateAsync(RunQueries coordinator, string runId, params RunState[] states) =>
         UntilAsync(coordinator, runId, r => states.Contains(r.State));
 }

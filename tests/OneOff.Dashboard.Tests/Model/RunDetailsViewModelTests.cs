@@ -3,6 +3,7 @@ using OneOff.Dashboard.Authentication;
 using OneOff.Dashboard.Data;
 using OneOff.Dashboard.Model;
 using OneOff.Dashboard.Tests.Infrastructure;
+using OneOff.Testing;
 
 namespace OneOff.Dashboard.Tests.Model;
 
@@ -14,13 +15,13 @@ public sealed class RunDetailsViewModelTests(DashboardFixture fixture) : IClassF
     public async Task DeleteAsync_WithoutConfirmation_DoesNothingThenWithConfirmationDeletes()
     {
         var admin = await App.PrincipalAsync("admin");
-        var run = (await App.Coordinator.SubmitAsync(admin, RunForms.Small(), RunForms.Key(), TestContext.Current.CancellationToken)).Run!;
-        await RunWaits.StateAsync(App.Coordinator, run.Id, RunState.Succeeded);
+        var run = (await App.Commands.SubmitAsync(admin, RunForms.Small(), RunForms.Key(), TestContext.Current.CancellationToken)).Run!;
+        await RunWaits.StateAsync(App.Runs, run.Id, RunState.Succeeded);
         var vm = App.Services.GetRequiredService<RunDetailsViewModel>();
         await vm.LoadAsync(run.Id, TestContext.Current.CancellationToken);
 
         var unconfirmed = await vm.DeleteAsync(admin, TestContext.Current.CancellationToken);
-        var stillThere = await App.Coordinator.GetAsync(run.Id, TestContext.Current.CancellationToken);
+        var stillThere = await App.Runs.GetAsync(run.Id, TestContext.Current.CancellationToken);
         vm.AskDelete();
         var confirmed = await vm.DeleteAsync(admin, TestContext.Current.CancellationToken);
 
@@ -29,7 +30,7 @@ public sealed class RunDetailsViewModelTests(DashboardFixture fixture) : IClassF
         Assert.NotNull(stillThere);
         Assert.True(confirmed);
         Assert.True(vm.Deleted);
-        Assert.Null(await App.Coordinator.GetAsync(run.Id, TestContext.Current.CancellationToken));
+        Assert.Null(await App.Runs.GetAsync(run.Id, TestContext.Current.CancellationToken));
     }
 
     [Fact]
@@ -38,8 +39,8 @@ public sealed class RunDetailsViewModelTests(DashboardFixture fixture) : IClassF
         await App.CreateUserAsync("viewer-d", DashboardRoles.Viewer);
         var viewer = await App.PrincipalAsync("viewer-d");
         var admin = await App.PrincipalAsync("admin");
-        var run = (await App.Coordinator.SubmitAsync(admin, RunForms.Small(), RunForms.Key(), TestContext.Current.CancellationToken)).Run!;
-        await RunWaits.StateAsync(App.Coordinator, run.Id, RunState.Succeeded);
+        var run = (await App.Commands.SubmitAsync(admin, RunForms.Small(), RunForms.Key(), TestContext.Current.CancellationToken)).Run!;
+        await RunWaits.StateAsync(App.Runs, run.Id, RunState.Succeeded);
         var vm = App.Services.GetRequiredService<RunDetailsViewModel>();
         await vm.LoadAsync(run.Id, TestContext.Current.CancellationToken);
 
@@ -52,7 +53,7 @@ public sealed class RunDetailsViewModelTests(DashboardFixture fixture) : IClassF
         Assert.False(deleted);
         Assert.Equal("Only Operators can delete runs.", vm.Message);
         Assert.True(vm.HasResults);
-        Assert.NotNull(await App.Coordinator.GetAsync(run.Id, TestContext.Current.CancellationToken));
+        Assert.NotNull(await App.Runs.GetAsync(run.Id, TestContext.Current.CancellationToken));
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using OneOff.Dashboard.Model;
 using OneOff.Dashboard.Runs;
 using OneOff.Dashboard.Tests.Infrastructure;
 using OneOff.Core.Runs;
+using OneOff.Testing;
 
 namespace OneOff.Dashboard.Tests.Model;
 
@@ -29,7 +30,7 @@ public sealed class RunListViewModelTests(DashboardFixture fixture) : IClassFixt
     {
         var vm = NewViewModel();
         await vm.LoadAsync(TestContext.Current.CancellationToken);
-        var before = (await App.Coordinator.ListAsync(TestContext.Current.CancellationToken)).Count;
+        var before = (await App.Runs.ListAsync(TestContext.Current.CancellationToken)).Count;
         vm.SetValue(RunParameterTable.TrainSize, "50");
         vm.SetValue(RunParameterTable.Jitter, "9");
 
@@ -39,7 +40,7 @@ public sealed class RunListViewModelTests(DashboardFixture fixture) : IClassFixt
         Assert.Equal("Must be from 100 to 1000000 (got 50); enter an integer from 100 to 1000000.", vm.ErrorOf(RunParameterTable.TrainSize));
         Assert.Equal("Must be from 0 to 5 (got 9); enter a number from 0 to 5.", vm.ErrorOf(RunParameterTable.Jitter));
         Assert.Null(vm.ErrorOf(RunParameterTable.TestSize));
-        Assert.Equal(before, (await App.Coordinator.ListAsync(TestContext.Current.CancellationToken)).Count);
+        Assert.Equal(before, (await App.Runs.ListAsync(TestContext.Current.CancellationToken)).Count);
 
         vm.SetValue(RunParameterTable.TrainSize, "300");
         Assert.Null(vm.ErrorOf(RunParameterTable.TrainSize));
@@ -68,7 +69,7 @@ public sealed class RunListViewModelTests(DashboardFixture fixture) : IClassFixt
         var key = vm.SubmissionKey;
 
         var run = await vm.SubmitAsync(await App.PrincipalAsync("admin"), TestContext.Current.CancellationToken);
-        await RunWaits.StateAsync(App.Coordinator, run!.Id, RunState.Succeeded, RunState.Failed);
+        await RunWaits.StateAsync(App.Runs, run!.Id, RunState.Succeeded, RunState.Failed);
 
         Assert.Equal(run.Id, vm.Runs[0].Id);
         Assert.NotEqual(key, vm.SubmissionKey);

@@ -8,6 +8,7 @@ using OneOff.Dashboard.Model;
 using OneOff.Dashboard.Results;
 using OneOff.Dashboard.Runs;
 using OneOff.Dashboard.Tests.Infrastructure;
+using OneOff.Testing;
 
 namespace OneOff.Dashboard.Tests.Results;
 
@@ -25,13 +26,13 @@ public sealed class RunResultsWiringTests(DashboardFixture fixture) : IClassFixt
     public async Task LoadResultsAsync_RunSucceedsWhileThePageIsOpen_LoadsEveryPlotOfTheRun()
     {
         var admin = await App.PrincipalAsync("admin");
-        var run = (await App.Coordinator.SubmitAsync(admin, RunForms.Small(), RunForms.Key(), Token)).Run!;
+        var run = (await App.Commands.SubmitAsync(admin, RunForms.Small(), RunForms.Key(), Token)).Run!;
         var vm = App.Services.GetRequiredService<RunDetailsViewModel>();
         await vm.LoadAsync(run.Id, Token);
         var neededWhileQueued = vm.NeedsResults;
         var loadedWhileQueued = await vm.LoadResultsAsync(Token);
 
-        var done = await RunWaits.StateAsync(App.Coordinator, run.Id, RunState.Succeeded);
+        var done = await RunWaits.StateAsync(App.Runs, run.Id, RunState.Succeeded);
         var applied = vm.Apply(new RunChange(run.Id, done));
         var neededOnceSucceeded = vm.NeedsResults;
         var loaded = await vm.LoadResultsAsync(Token);
@@ -94,7 +95,7 @@ public sealed class RunResultsWiringTests(DashboardFixture fixture) : IClassFixt
         var servedFromCacheWithoutFiles = await results.GetMetricsAsync(run.Id, Token);
         File.Move(kept, manifest);
 
-        var deleted = await App.Coordinator.DeleteAsync(await App.PrincipalAsync("admin"), run.Id, Token);
+        var deleted = await App.Commands.DeleteAsync(await App.PrincipalAsync("admin"), run.Id, Token);
 
         Assert.True(deleted.Succeeded);
         Assert.Same(cached.Metrics, servedFromCacheWithoutFiles);
@@ -133,7 +134,7 @@ public sealed class RunResultsWiringTests(DashboardFixture fixture) : IClassFixt
     private async Task<RunSnapshot> SucceededRunAsync()
     {
         var admin = await App.PrincipalAsync("admin");
-        var run = (await App.Coordinator.SubmitAsync(admin, RunForms.Small(), RunForms.Key(), Token)).Run!;
-        return await RunWaits.StateAsync(App.Coordinator, run.Id, RunState.Succeeded);
+        var run = (await App.Commands.SubmitAsync(admin, RunForms.Small(), RunForms.Key(), Token)).Run!;
+        return await RunWaits.StateAsync(App.Runs, run.Id, RunState.Succeeded);
     }
 }

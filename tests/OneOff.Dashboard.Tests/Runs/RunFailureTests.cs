@@ -20,8 +20,8 @@ public sealed class RunFailureTests
         await using var app = new DashboardApp(folder.Path, settings: new Dictionary<string, string?> { ["OneOff:Runs:JobPath"] = job });
         var admin = await app.PrincipalAsync("admin");
 
-        var run = (await app.Coordinator.SubmitAsync(admin, RunForms.Small(), RunForms.Key(), TestContext.Current.CancellationToken)).Run!;
-        var failed = await RunWaits.StateAsync(app.Coordinator, run.Id, RunState.Failed, RunState.Succeeded);
+        var run = (await app.Commands.SubmitAsync(admin, RunForms.Small(), RunForms.Key(), TestContext.Current.CancellationToken)).Run!;
+        var failed = await RunWaits.StateAsync(app.Runs, run.Id, RunState.Failed, RunState.Succeeded);
 
         Assert.Equal(RunState.Failed, failed.State);
         Assert.Equal("the job exited with code 1: oneoff-job: disk full while writing grid", failed.Error);

@@ -14,8 +14,8 @@ public sealed class RunFeedDeletionTests
         using var folder = new TempFolder();
         await using var app = new DashboardApp(folder.Path);
         var user = await app.PrincipalAsync("admin");
-        var run = (await app.Coordinator.SubmitAsync(user, RunForms.Small(), RunForms.Key(), TestContext.Current.CancellationToken)).Run!;
-        await RunWaits.StateAsync(app.Coordinator, run.Id, RunState.Succeeded);
+        var run = (await app.Commands.SubmitAsync(user, RunForms.Small(), RunForms.Key(), TestContext.Current.CancellationToken)).Run!;
+        await RunWaits.StateAsync(app.Runs, run.Id, RunState.Succeeded);
         var calls = new List<string>();
         using var subscription = app.Services.GetRequiredService<RunFeed>().OnDeleted((runId, _) =>
         {
@@ -26,7 +26,7 @@ public sealed class RunFeedDeletionTests
 
             return Task.CompletedTask;
         });
-        app.Coordinator.RunChanged += change =>
+        app.Runs.RunChanged += change =>
         {
             if (change.RunId == run.Id && change.Run is null)
             {
@@ -37,7 +37,7 @@ public sealed class RunFeedDeletionTests
             }
         };
 
-        await app.Coordinator.DeleteAsync(user, run.Id, TestContext.Current.CancellationToken);
+        await app.Commands.DeleteAsync(user, run.Id, TestContext.Current.CancellationToken);
 
         Assert.Equal([$"deleted {run.Id}, files there: False", "page told"], calls);
     }

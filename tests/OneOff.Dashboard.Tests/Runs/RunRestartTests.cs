@@ -25,9 +25,9 @@ public sealed class RunRestartTests
 
         await using var app = new DashboardApp(folder.Path);
         _ = app.Server;
-        var reattached = await app.Coordinator.GetAsync(runId, TestContext.Current.CancellationToken);
+        var reattached = await app.Runs.GetAsync(runId, TestContext.Current.CancellationToken);
         await SignalAsync("CONT", handle);
-        var done = await RunWaits.StateAsync(app.Coordinator, runId, RunState.Succeeded, RunState.Failed);
+        var done = await RunWaits.StateAsync(app.Runs, runId, RunState.Succeeded, RunState.Failed);
 
         Assert.Equal(RunState.Running, reattached?.State);
         Assert.Equal(RunState.Succeeded, done.State);
@@ -44,8 +44,8 @@ public sealed class RunRestartTests
         await using var app = new DashboardApp(folder.Path);
         _ = app.Server;
         var admin = await app.PrincipalAsync("admin");
-        var cancelled = await app.Coordinator.CancelAsync(admin, runId, TestContext.Current.CancellationToken);
-        var run = await RunWaits.StateAsync(app.Coordinator, runId, RunState.Cancelled, RunState.Succeeded, RunState.Failed);
+        var cancelled = await app.Commands.CancelAsync(admin, runId, TestContext.Current.CancellationToken);
+        var run = await RunWaits.StateAsync(app.Runs, runId, RunState.Cancelled, RunState.Succeeded, RunState.Failed);
 
         Assert.True(cancelled.Succeeded, cancelled.Refusal);
         Assert.Equal(RunState.Cancelled, run.State);
@@ -63,7 +63,7 @@ public sealed class RunRestartTests
 
         await using var app = new DashboardApp(folder.Path);
         _ = app.Server;
-        var run = await RunWaits.StateAsync(app.Coordinator, runId, RunState.Succeeded, RunState.Failed);
+        var run = await RunWaits.StateAsync(app.Runs, runId, RunState.Succeeded, RunState.Failed);
 
         Assert.Equal(RunState.Succeeded, run.State);
         Assert.NotNull(run.BestNHidden);
@@ -80,7 +80,7 @@ public sealed class RunRestartTests
 
         await using var app = new DashboardApp(folder.Path);
         _ = app.Server;
-        var run = await RunWaits.StateAsync(app.Coordinator, runId, RunState.Succeeded, RunState.Failed);
+        var run = await RunWaits.StateAsync(app.Runs, runId, RunState.Succeeded, RunState.Failed);
 
         Assert.Equal(RunState.Failed, run.State);
         Assert.StartsWith("interrupted", run.Error, StringComparison.Ordinal);
@@ -114,8 +114,8 @@ public sealed class RunRestartTests
     {
         await using var app = new DashboardApp(dataRoot) { CancelRunsOnDispose = false };
         var user = await app.PrincipalAsync("admin");
-        var run = (await app.Coordinator.SubmitAsync(user, RunForms.Medium(), RunForms.Key(), TestContext.Current.CancellationToken)).Run!;
-        await RunWaits.StateAsync(app.Coordinator, run.Id, RunState.Running);
+        var run = (await app.Commands.SubmitAsync(user, RunForms.Medium(), RunForms.Key(), TestContext.Current.CancellationToken)).Run!;
+        await RunWaits.StateAsync(app.Runs, run.Id, RunState.Running);
         var factory = app.Services.GetRequiredService<IDbContextFactory<DashboardDbContext>>();
         await using var db = await factory.CreateDbContextAsync(TestContext.Current.CancellationToken);
         var record = await db.Runs.SingleAsync(r => r.Id == run.Id, TestContext.Current.CancellationToken);

@@ -31,7 +31,9 @@ internal sealed class RunsHarness(string root, FakeTimeProvider time, ScriptedJo
 
     public ScriptedJobRunner Runner => runner;
 
-    public RunCoordinator Runs => Get<RunCoordinator>();
+    public RunQueries Runs => Get<RunQueries>();
+
+    public RunCommands Commands => Get<RunCommands>();
 
     public RunStore Store => Get<RunStore>();
 
@@ -65,7 +67,7 @@ internal sealed class RunsHarness(string root, FakeTimeProvider time, ScriptedJo
         services.AddSingleton<RunEndings>();
         services.AddSingleton<RunScheduler>();
         services.AddSingleton<RunCommands>();
-        services.AddSingleton<RunCoordinator>();
+        services.AddSingleton<RunQueries>();
         _services = services.BuildServiceProvider();
         await using (var db = await Get<IDbContextFactory<DashboardDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken))
         {

@@ -8,7 +8,7 @@ namespace OneOff.Dashboard.Components.Pages.Runs;
 public sealed partial class RunPage : RunsComponentBase
 {
     private readonly CancellationTokenSource _disposed = new();
-    private Timer? _clock;
+    private ITimer? _clock;
 
     [Parameter]
     public string RunId { get; set; } = "";
@@ -33,7 +33,7 @@ public sealed partial class RunPage : RunsComponentBase
         // The duration of an active run ticks once a second.
         if (firstRender && RendererInfo.IsInteractive)
         {
-            _clock = new Timer(_ => _ = InvokeAsync(() =>
+            _clock = Time.CreateTimer(_ => _ = InvokeAsync(() =>
             {
                 if (Vm.Run is { IsFinished: false })
                 {

@@ -7,13 +7,13 @@ using OneOff.Dashboard.Runs;
 namespace OneOff.Dashboard.Components.Pages.Runs;
 
 /// <summary>
-/// What the run pages share: the signed-in user and whether they may operate, the clock, and the coordinator's
+/// What the run pages share: the signed-in user and whether they may operate, the clock, and the run feed's
 /// pushed changes applied on the renderer's thread (a page re-renders when <see cref="Apply"/> says so).
 /// </summary>
 public abstract class RunsComponentBase : ComponentBase, IDisposable
 {
     [Inject]
-    public required RunCoordinator Coordinator { get; init; }
+    public required RunQueries Runs { get; init; }
 
     [Inject]
     public required TimeProvider Time { get; init; }
@@ -34,12 +34,12 @@ public abstract class RunsComponentBase : ComponentBase, IDisposable
             User = (await AuthenticationState).User;
         }
 
-        Coordinator.RunChanged += OnRunChanged;
+        Runs.RunChanged += OnRunChanged;
     }
 
     public void Dispose()
     {
-        Coordinator.RunChanged -= OnRunChanged;
+        Runs.RunChanged -= OnRunChanged;
         Dispose(true);
         GC.SuppressFinalize(this);
     }

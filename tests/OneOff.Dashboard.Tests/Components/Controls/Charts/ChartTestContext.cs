@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Bunit;
 
-namespace OneOff.Dashboard.Tests.Charts;
+namespace OneOff.Dashboard.Tests.Components.Controls.Charts;
 
 /// <summary>
 /// A bUnit context in which Plotly.Blazor's JS module answers every call, and the calls it received — what the

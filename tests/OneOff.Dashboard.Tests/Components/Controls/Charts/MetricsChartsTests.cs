@@ -1,7 +1,7 @@
 using OneOff.Core.Query;
 using OneOff.Dashboard.Components.Controls.Charts;
 
-namespace OneOff.Dashboard.Tests.Charts;
+namespace OneOff.Dashboard.Tests.Components.Controls.Charts;
 
 public sealed class MetricsChartsTests : ChartTestContext
 {

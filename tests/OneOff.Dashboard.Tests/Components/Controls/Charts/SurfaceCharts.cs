@@ -1,7 +1,7 @@
 using OneOff.Core.Query;
 using OneOff.Core.Runs;
 
-namespace OneOff.Dashboard.Tests.Charts;
+namespace OneOff.Dashboard.Tests.Components.Controls.Charts;
 
 /// <summary>Small, hand-made results for the chart tests: a 3 × 2 grid and a few models.</summary>
 internal static class SurfaceCharts

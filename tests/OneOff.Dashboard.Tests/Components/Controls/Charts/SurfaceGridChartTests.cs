@@ -1,6 +1,6 @@
 using OneOff.Dashboard.Components.Controls.Charts;
 
-namespace OneOff.Dashboard.Tests.Charts;
+namespace OneOff.Dashboard.Tests.Components.Controls.Charts;
 
 public sealed class SurfaceGridChartTests : ChartTestContext
 {

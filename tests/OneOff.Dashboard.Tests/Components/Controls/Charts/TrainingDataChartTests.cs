@@ -2,7 +2,7 @@ using Bunit;
 using OneOff.Core.Query;
 using OneOff.Dashboard.Components.Controls.Charts;
 
-namespace OneOff.Dashboard.Tests.Charts;
+namespace OneOff.Dashboard.Tests.Components.Controls.Charts;
 
 public sealed class TrainingDataChartTests : ChartTestContext
 {

@@ -10,10 +10,14 @@ using OneOff.Dashboard.Components;
 using OneOff.Dashboard.Data;
 using OneOff.Dashboard.Runs;
 
-namespace OneOff.Dashboard.Tests.Infrastructure;
+namespace OneOff.Testing;
 
-/// <summary>The real dashboard on a TestServer over a data root of its own (a temp folder kept across restarts).</summary>
-internal sealed partial class DashboardApp(string dataRoot, Action<IServiceCollection>? services = null, IReadOnlyDictionary<string, string?>? settings = null, bool generateAdminPassword = false)
+/// <summary>
+/// The real dashboard over a data root of its own (a temp folder kept across restarts): on a TestServer for the
+/// dashboard tests, or on Kestrel at 127.0.0.1 (<see cref="WebApplicationFactory{TEntryPoint}.UseKestrel(int)"/>)
+/// for the browser tests. Disposing it cancels its unfinished runs unless <see cref="CancelRunsOnDispose"/> is off.
+/// </summary>
+public sealed partial class DashboardApp(string dataRoot, Action<IServiceCollection>? services = null, IReadOnlyDictionary<string, string?>? settings = null, bool generateAdminPassword = false)
     : WebApplicationFactory<App>
 {
     public const string AdminPassword = "Admin-Pass-2026";
@@ -21,10 +25,17 @@ internal sealed partial class DashboardApp(string dataRoot, Action<IServiceColle
 
     public string DataRoot { get; } = dataRoot;
 
-    public RunCoordinator Coordinator => Services.GetRequiredService<RunCoordinator>();
+    /// <summary>The runs as the pages read them.</summary>
+    public RunQueries Runs => Services.GetRequiredService<RunQueries>();
+
+    /// <summary>Submit, cancel and delete, with the role checks.</summary>
+    public RunCommands Commands => Services.GetRequiredService<RunCommands>();
+
+    private bool _built;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        _built = true;
         builder.UseEnvironment("Production");
         builder.UseSetting("OneOff:DataRoot", DataRoot);
         if (!generateAdminPassword)
@@ -50,14 +61,15 @@ internal sealed partial class DashboardApp(string dataRoot, Action<IServiceColle
 
     public override async ValueTask DisposeAsync()
     {
-        if (CancelRunsOnDispose && Server is not null)
+        // Services, not Server: on Kestrel (the browser tests) there is no TestServer.
+        if (CancelRunsOnDispose && _built)
         {
             var admin = await PrincipalAsync("admin");
-            foreach (var run in await Coordinator.ListAsync())
+            foreach (var run in await Runs.ListAsync())
             {
                 if (!run.IsFinished)
                 {
-                    await Coordinator.CancelAsync(admin, run.Id);
+                    await Commands.CancelAsync(admin, run.Id);
                 }
             }
         }

@@ -5,7 +5,7 @@ using OneOff.Dashboard.Results;
 using OneOff.DuckDb;
 using OneOff.Testing;
 
-namespace OneOff.Dashboard.Tests.Charts;
+namespace OneOff.Dashboard.Tests.Components.Controls.Charts;
 
 /// <summary>The whole results panel on the real run's data.</summary>
 public sealed class RunResultsPanelTests(PublishedRunFixture run) : ChartTestContext

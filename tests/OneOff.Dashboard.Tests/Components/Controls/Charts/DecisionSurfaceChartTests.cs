@@ -1,7 +1,7 @@
 using Bunit;
 using OneOff.Dashboard.Components.Controls.Charts;
 
-namespace OneOff.Dashboard.Tests.Charts;
+namespace OneOff.Dashboard.Tests.Components.Controls.Charts;
 
 public sealed class DecisionSurfaceChartTests : ChartTestContext
 {
