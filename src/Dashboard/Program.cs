@@ -1,6 +1,8 @@
 using OneOff.Dashboard.Configuration;
 
-var builder = WebApplication.CreateBuilder(args);
+// The app's own files (wwwroot, appsettings.json, the job) are found from its install folder wherever it is
+// started; only OneOff:DataRoot is relative to the working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddOneOffDashboard();
 
 var app = builder.Build();

@@ -34,12 +34,14 @@ public static class DashboardHostingExtensions
         // Serve wwwroot and the framework's scripts from a build output too (dotnet run, tests), in every
         // environment; a published app has them in its wwwroot and this does nothing.
         builder.WebHost.UseStaticWebAssets();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         var services = builder.Services;
 
         // OneOff:Mode is read once, here, and picks the adapters; nothing below the composition root branches on it.
         var mode = ModeSelection.Read(builder.Configuration);
         services.AddOptions<OneOffOptions>().BindConfiguration(OneOffOptions.SectionName)
             .Configure(o => o.Mode = mode.Mode).ValidateOnStart();
+        services.AddSingleton(mode);
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName).ValidateOnStart();
         services.AddOptions<RunsOptions>().BindConfiguration(RunsOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<OneOffOptions>>(new OneOffOptionsValidator(mode));
@@ -96,6 +98,12 @@ public static class DashboardHostingExtensions
     public static WebApplication MapOneOff(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        if (StartupProblem(app.Services) is not null)
+        {
+            // Mapping resolves services whose options are bad; RunOneOffAsync says what is wrong in one line.
+            return app;
+        }
+
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);
@@ -140,13 +148,31 @@ public static class DashboardHostingExtensions
             return 2;
         }
 
-        await app.RunAsync().ConfigureAwait(false);
+        // The data root holds password hashes, signing keys and runs: whatever the app creates is its user's only.
+        NativeMethods.MakeNewFilesPrivate();
+        try
+        {
+            await app.RunAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Checked at start already; this is the folder or a file in it failing meanwhile (full disk, permissions).
+            var dataRoot = app.Services.GetRequiredService<IOptions<OneOffOptions>>().Value.DataRootPath;
+            await Console.Error.WriteLineAsync($"OneOff could not use OneOff:DataRoot '{dataRoot}': {e.Message}").ConfigureAwait(false);
+            return 1;
+        }
+
         return 0;
     }
 
     /// <summary>What stops the app at start, as one line: every validation failure of every option, or null.</summary>
     internal static string? StartupProblem(IServiceProvider services)
     {
+        if (services.GetService<ModeSelection>()?.Problem is { } mode)
+        {
+            return mode;
+        }
+
         try
         {
             services.GetService<IStartupValidator>()?.Validate();

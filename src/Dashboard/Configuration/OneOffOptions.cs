@@ -17,8 +17,8 @@ public sealed class OneOffOptions
 
     /// <summary>
     /// <c>OneOff:Mode</c>: <see cref="OneOffMode.Local"/> (default) or <see cref="OneOffMode.Aws"/>. Read once by the
-    /// composition root (<see cref="ModeSelection"/>), which picks the adapters; the binder never sets it, so a bad
-    /// value is a start-up message, not a binding exception.
+    /// composition root (<see cref="ModeSelection"/>), which picks the adapters and sets it; a bad value is the
+    /// start-up message of <see cref="ModeSelection.Problem"/>.
     /// </summary>
     public OneOffMode Mode { get; internal set; } = OneOffMode.Local;
 

@@ -39,8 +39,46 @@ public sealed class OneOffOptionsValidator(ModeSelection mode) : IValidateOption
         {
             failures.Add($"OneOff:DataRoot must be a folder, but '{options.DataRootPath}' is a file.");
         }
+        else if (WritableProblem(options.DataRootPath) is { } notWritable)
+        {
+            failures.Add(notWritable);
+        }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>
+    /// Why the app could not create or write its data root, or null: the folder (or, when it does not exist yet,
+    /// its nearest existing parent) must accept a new file. Nothing is left behind.
+    /// </summary>
+    private static string? WritableProblem(string path)
+    {
+        var existing = path;
+        while (!Directory.Exists(existing))
+        {
+            var parent = Path.GetDirectoryName(existing);
+            if (parent is null || File.Exists(parent))
+            {
+                return $"OneOff:DataRoot '{path}' cannot be created: its parent is not a folder. Choose a folder the app's user can write.";
+            }
+
+            existing = parent;
+        }
+
+        try
+        {
+            using (File.Create(Path.Combine(existing, $".oneoff-write-test-{Environment.ProcessId}"), 1, FileOptions.DeleteOnClose))
+            {
+            }
+
+            return null;
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            return existing == path
+                ? $"OneOff:DataRoot '{path}' is not writable by this user; choose a folder the app's user can write, or fix its permissions."
+                : $"OneOff:DataRoot '{path}' cannot be created: '{existing}' is not writable by this user. Choose a folder the app's user can write.";
+        }
     }
 }
 

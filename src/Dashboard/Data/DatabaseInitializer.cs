@@ -30,6 +30,7 @@ public sealed partial class DatabaseInitializer(
         var db = scope.ServiceProvider.GetRequiredService<DashboardDbContext>();
         await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
+        MakeDatabasePrivate(oneOff.Value.DataRootPath);
 
         var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
         foreach (var role in DashboardRoles.Levels)
@@ -87,18 +88,33 @@ public sealed partial class DatabaseInitializer(
 
     private static void CreatePrivateFolder(string path)
     {
-        if (Directory.Exists(path))
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+            return;
+        }
+
+        const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        Directory.CreateDirectory(path, OwnerOnly);
+
+        // A folder made before (by an older version, or by the data-protection set-up) is made private too.
+        if (File.GetUnixFileMode(path) != OwnerOnly)
+        {
+            File.SetUnixFileMode(path, OwnerOnly);
+        }
+    }
+
+    /// <summary>The database and its journal files: the owner's only, whatever the umask was when SQLite made them.</summary>
+    private static void MakeDatabasePrivate(string dataRoot)
+    {
+        if (OperatingSystem.IsWindows())
         {
             return;
         }
 
-        if (OperatingSystem.IsWindows())
+        foreach (var file in Directory.EnumerateFiles(dataRoot, "oneoff.db*"))
         {
-            Directory.CreateDirectory(path);
-        }
-        else
-        {
-            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
     }
 

@@ -68,6 +68,15 @@ public sealed class CompositionTests
         Assert.DoesNotContain('\n', problem!);
     }
 
+    [Fact]
+    public async Task StartupProblem_UnknownMode_IsTheModesOwnMessage()
+    {
+        using var folder = new TempFolder();
+        await using var app = Build(("OneOff:DataRoot", folder.Path), ("OneOff:Mode", "Nonsense"));
+
+        Assert.Equal("OneOff:Mode must be Local or Aws (got 'Nonsense').", DashboardHostingExtensions.StartupProblem(app.Services));
+    }
+
     private static WebApplication Build(params (string Key, string Value)[] settings)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });

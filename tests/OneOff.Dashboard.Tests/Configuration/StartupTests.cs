@@ -33,6 +33,23 @@ public sealed class StartupTests
         Assert.False(Directory.Exists(Path.Combine(folder.Path, "data")), "nothing is written");
     }
 
+    [Theory]
+    [InlineData("/proc/oneoff-test/data", "OneOff:DataRoot '/proc/oneoff-test/data' cannot be created: '/proc' is not writable by this user.")]
+    [InlineData("/etc/hostname/data", "OneOff:DataRoot '/etc/hostname/data' cannot be created: its parent is not a folder.")]
+    public async Task Start_DataRootThatCannotBeCreated_StopsWithOneLineNamingTheKey(string dataRoot, string message)
+    {
+        using var folder = new TempFolder();
+        var result = await ProcessRunner.RunAsync(
+            "dotnet", [Path.Combine(AppContext.BaseDirectory, "OneOff.Dashboard.dll")], folder.Path,
+            environment: new Dictionary<string, string?> { ["OneOff__DataRoot"] = dataRoot, ["ASPNETCORE_URLS"] = "http://127.0.0.1:0" },
+            timeout: TimeSpan.FromSeconds(60));
+        var lines = result.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith(message, Assert.Single(lines), StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", result.StdOut, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Start_NoAdminPassword_WritesAGeneratedOneReadableByTheOwnerOnly()
     {

@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using OneOff.Testing;
+
+namespace OneOff.Dashboard.Tests.Configuration;
+
+/// <summary>
+/// The dashboard as an operator runs it: <c>dotnet publish</c>, then started from another folder (a systemd unit,
+/// any <c>cd</c> elsewhere). Its own files come from its install folder; only the data root is relative to where it
+/// was started.
+/// </summary>
+public sealed partial class PublishedAppTests : IDisposable
+{
+    private const UnixFileMode OwnerFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    private const UnixFileMode OwnerFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private readonly TempFolder _folder = new();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Published_StartedFromAnotherFolder_ServesItsAssetsCarriesTheJobAndKeepsItsDataPrivate()
+    {
+        var app = Path.Combine(_folder.Path, "app");
+        var elsewhere = Directory.CreateDirectory(Path.Combine(_folder.Path, "elsewhere")).FullName;
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        var publish = await ProcessRunner.RunAsync(
+            "dotnet", ["publish", Path.Combine(RepoPaths.Root, "src", "Dashboard", "OneOff.Dashboard.csproj"), "-c", configuration, "--no-build", "-o", app, "-nologo", "-v", "q"],
+            timeout: TimeSpan.FromMinutes(4));
+        Assert.True(publish.ExitCode == 0, publish.StdOut + publish.StdErr);
+
+        var port = FreePort();
+        using var process = Start(Path.Combine(app, "OneOff.Dashboard.dll"), elsewhere, port);
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+            await WaitHealthyAsync(http, process);
+            using var login = await http.GetAsync(new Uri("login", UriKind.Relative), Ct);
+            var page = await login.Content.ReadAsStringAsync(Ct);
+            var assets = AssetPattern().Matches(page).Select(m => m.Groups[1].Value).ToList();
+
+            Assert.Contains(assets, a => a.EndsWith(".css", StringComparison.Ordinal));
+            Assert.Contains(assets, a => a.EndsWith("blazor.web.js", StringComparison.Ordinal));
+            foreach (var asset in assets)
+            {
+                var bytes = await http.GetByteArrayAsync(new Uri(asset.TrimStart('/'), UriKind.Relative), Ct);
+                Assert.True(bytes.Length > 100, $"{asset} answered {bytes.Length} bytes.");
+            }
+
+            Assert.False(login.Headers.Contains("Server"), "The Server header tells attackers what to try.");
+            Assert.True(File.Exists(Path.Combine(app, "job", "oneoff-job.dll")), "the publish carries the job");
+            Assert.False(File.Exists(Path.Combine(app, "job", "libduckdb.so")));
+            var data = Path.Combine(elsewhere, "data");
+            Assert.True(File.Exists(Path.Combine(data, "oneoff.db")), "the data root is relative to the working directory");
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.Equal(OwnerFolder, File.GetUnixFileMode(data));
+                Assert.Equal(OwnerFolder, File.GetUnixFileMode(Path.Combine(data, "keys")));
+                foreach (var file in Directory.EnumerateFiles(data, "*", SearchOption.AllDirectories))
+                {
+                    Assert.True(File.GetUnixFileMode(file) == OwnerFile, $"{file} is {File.GetUnixFileMode(file)}");
+                }
+            }
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(Ct);
+        }
+    }
+
+    public void Dispose() => _folder.Dispose();
+
+    private static Process Start(string dll, string workingDirectory, int port)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(dll);
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        start.Environment["OneOff__Admin__Password"] = DashboardApp.AdminPassword;
+        start.Environment.Remove("OneOff__DataRoot");
+        var process = Process.Start(start) ?? throw new InvalidOperationException("The dashboard did not start.");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static async Task WaitHealthyAsync(HttpClient http, Process process)
+    {
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromSeconds(60) && !process.HasExited)
+        {
+            try
+            {
+                using var health = await http.GetAsync(new Uri("healthz", UriKind.Relative), Ct);
+                if (health.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(250, Ct);
+        }
+
+        Assert.Fail(process.HasExited ? $"The dashboard exited with {process.ExitCode}." : "The dashboard did not become healthy in 60 s.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [GeneratedRegex("(?:href|src)=\"([^\"#?]+\\.(?:css|js))\"")]
+    private static partial Regex AssetPattern();
+}
