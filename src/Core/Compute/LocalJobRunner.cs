@@ -23,7 +23,8 @@ public sealed class LocalJobRunnerOptions
 }
 
 /// <summary>
-/// Runs <c>oneoff-job sweep --out {store root} --run-id {id} --json …</c> as a child process of this machine,
+/// Runs <c>oneoff-job sweep --out {store root} --run-id {id} --json …</c> as a child process of this machine
+/// (with an allow-listed environment: the OS basics, <c>DOTNET_*</c>, <c>AWS_*</c>; never this process's secrets),
 /// reads its JSON-lines events from stdout, keeps the last lines of stderr for a failure's reason, and kills the
 /// whole process tree on cancel. The handle is the process id and its start time, so that a restarted control
 /// plane can tell whether the job is still alive (and not a new process that reuses the id) and re-attach.
@@ -82,6 +83,9 @@ public sealed class LocalJobRunner : IJobRunner
         {
             start.FileName = _options.JobPath;
         }
+
+        // Only what the job needs: the dashboard's environment holds its admin password and other secrets.
+        JobEnvironment.Apply(start.Environment, Environment.GetEnvironmentVariables());
 
         RunKeys.ThrowIfInvalidRunId(request.RunId);
         foreach (var argument in (string[])["sweep", "--out", _store.Root, "--json", .. RunParameterParser.ToArguments(request.Parameters)])

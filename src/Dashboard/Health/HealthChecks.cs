@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -57,9 +58,15 @@ internal sealed class QueryEngineHealthCheck(IQueryEngine engine) : IHealthCheck
     }
 }
 
-/// <summary>Writes <c>{"status": "Healthy"|"Unhealthy", "checks": {name: {"status", "description"}}}</c>.</summary>
+/// <summary>
+/// Writes <c>{"status": "Healthy"|"Unhealthy", "checks": {name: {"status"}}}</c>, with each check's
+/// <c>"description"</c> only for a signed-in user: the descriptions name the data path, the number of runs and the
+/// engine's version, which an anonymous caller (a load balancer, anyone on the network) has no need of.
+/// </summary>
 internal static class HealthResponse
 {
+    private static readonly JsonSerializerOptions s_json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
     public static HealthCheckOptions Options { get; } = new()
     {
         ResponseWriter = WriteAsync,
@@ -75,13 +82,20 @@ internal static class HealthResponse
     {
         context.Response.ContentType = "application/json; charset=utf-8";
         context.Response.Headers.CacheControl = "no-store";
+        var signedIn = context.User.Identity?.IsAuthenticated == true;
         var body = new
         {
             status = report.Status == HealthStatus.Unhealthy ? "Unhealthy" : "Healthy",
             checks = report.Entries.ToDictionary(
                 e => e.Key,
-                e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
+                e => signedIn
+                    ? new CheckBody(e.Value.Status.ToString(), e.Value.Description)
+                    : new CheckBody(e.Value.Status.ToString(), null)),
         };
-        return context.Response.WriteAsync(JsonSerializer.Serialize(body), context.RequestAborted);
+        return context.Response.WriteAsync(JsonSerializer.Serialize(body, s_json), context.RequestAborted);
     }
+
+    private sealed record CheckBody(
+        [property: JsonPropertyName("status")] string Status,
+        [property: JsonPropertyName("description")] string? Description);
 }
