@@ -105,9 +105,10 @@ public sealed class RunResultsWiringTests(DashboardFixture fixture) : IClassFixt
     }
 
     [Fact]
-    public async Task Healthz_Running_IncludesAHealthyQueryEngine()
+    public async Task Healthz_SignedIn_IncludesAHealthyQueryEngine()
     {
-        using var client = App.Client();
+        // Anonymous callers get statuses only (HealthEndpointTests); the description is for signed-in users.
+        using var client = await App.SignedInClientAsync("health-results", DashboardRoles.Viewer);
 
         using var response = await client.GetAsync(new Uri("/healthz", UriKind.Relative), Token);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Token));
