@@ -27,4 +27,6 @@ RUN mkdir -p /data && chown "$APP_UID" /data
 VOLUME /data
 USER $APP_UID
 EXPOSE 8080
+# The aspnet image has no curl: the app's own verb asks /healthz (exit 0 when Healthy; tested in PublishedAppTests).
+HEALTHCHECK --interval=30s --timeout=15s --start-period=30s --retries=3 CMD ["dotnet", "OneOff.Dashboard.dll", "health"]
 ENTRYPOINT ["dotnet", "OneOff.Dashboard.dll"]

@@ -1,4 +1,10 @@
 using OneOff.Dashboard.Configuration;
+using OneOff.Dashboard.Health;
+
+if (args is [HealthProbe.Verb, ..])
+{
+    return await HealthProbe.RunAsync(args[1..], Environment.GetEnvironmentVariable, Console.Out);
+}
 
 // The app's own files (wwwroot, appsettings.json, the job) are found from its install folder wherever it is
 // started; only OneOff:DataRoot is relative to the working directory.

@@ -49,6 +49,9 @@ public sealed partial class PublishedAppTests : IDisposable
             }
 
             Assert.False(login.Headers.Contains("Server"), "The Server header tells attackers what to try.");
+            var probe = await HealthAsync(app, port);
+            Assert.True(probe.ExitCode == 0, probe.StdOut + probe.StdErr);
+            Assert.StartsWith("Healthy", probe.StdOut, StringComparison.Ordinal);
             Assert.True(File.Exists(Path.Combine(app, "job", "oneoff-job.dll")), "the publish carries the job");
             Assert.False(File.Exists(Path.Combine(app, "job", "libduckdb.so")));
             var data = Path.Combine(elsewhere, "data");
@@ -68,7 +71,18 @@ public sealed partial class PublishedAppTests : IDisposable
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync(Ct);
         }
+
+        var gone = await HealthAsync(app, port);
+        Assert.Equal(1, gone.ExitCode);
+        Assert.StartsWith("Unhealthy: the dashboard at", Assert.Single(gone.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
     }
+
+    /// <summary>The container's HEALTHCHECK: <c>dotnet OneOff.Dashboard.dll health</c> with the app's own ASPNETCORE_URLS.</summary>
+    private static Task<ProcessRunner.Result> HealthAsync(string app, int port) =>
+        ProcessRunner.RunAsync(
+            "dotnet", [Path.Combine(app, "OneOff.Dashboard.dll"), "health"],
+            environment: new Dictionary<string, string?> { ["ASPNETCORE_URLS"] = $"http://+:{port}" },
+            timeout: TimeSpan.FromSeconds(60));
 
     public void Dispose() => _folder.Dispose();
 
