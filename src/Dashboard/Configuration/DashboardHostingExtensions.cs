@@ -117,6 +117,8 @@ public static class DashboardHostingExtensions
             headers["Referrer-Policy"] = "same-origin";
             return next(context);
         });
+        // Before the status-code pages: a refused circuit is a bare 403, not a re-executed page.
+        app.UseSameOriginCircuits();
         app.UseStatusCodePagesWithReExecute("/not-found");
         app.UseAuthentication();
         app.UseAuthorization();
