@@ -77,6 +77,7 @@ public static class DashboardHostingExtensions
         services.TryAddSingleton<RunFeed>();
         services.TryAddSingleton<RunStore>();
         services.TryAddSingleton<RunEndings>();
+        services.TryAddSingleton<RunAdoption>();
         services.TryAddSingleton<RunScheduler>();
         services.TryAddSingleton<RunCommands>();
         services.TryAddSingleton<RunQueries>();

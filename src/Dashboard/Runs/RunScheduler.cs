@@ -16,6 +16,7 @@ namespace OneOff.Dashboard.Runs;
 public sealed partial class RunScheduler(
     RunStore runs,
     RunEndings endings,
+    RunAdoption adoption,
     RunFeed feed,
     IJobRunner runner,
     IObjectStore store,
@@ -60,6 +61,7 @@ public sealed partial class RunScheduler(
         try
         {
             await ReconcileAsync(stoppingToken).ConfigureAwait(false);
+            await AdoptAsync(stoppingToken).ConfigureAwait(false);
             Wake();
             while (await _wake.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
             {
@@ -86,6 +88,19 @@ public sealed partial class RunScheduler(
     }
 
     private void Wake() => _wake.Writer.TryWrite(true);
+
+    private async Task AdoptAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await adoption.AdoptAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            // The store cannot be listed now: runs published outside the dashboard are adopted at the next start.
+            LogAdoptionFailed(e);
+        }
+    }
 
     private async Task ReconcileAsync(CancellationToken cancellationToken)
     {
@@ -161,6 +176,9 @@ public sealed partial class RunScheduler(
             }, TaskScheduler.Default);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Runs published outside the dashboard could not be looked for")]
+    private partial void LogAdoptionFailed(Exception e);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} reconciled: {Outcome}")]
     private partial void LogReconciled(string runId, string outcome);

@@ -83,6 +83,33 @@ public sealed class RunStore(IDbContextFactory<DashboardDbContext> dbFactory, Ru
         return (snapshot, true);
     }
 
+    /// <summary>Adds <paramref name="record"/> unless a record with its id exists; the added run, or null.</summary>
+    public async Task<RunSnapshot?> AddIfAbsentAsync(RunRecord record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        RunSnapshot snapshot;
+        await _writes.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+            if (await db.Runs.AnyAsync(r => r.Id == record.Id, cancellationToken).ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            db.Runs.Add(record);
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            snapshot = RunSnapshot.From(record);
+        }
+        finally
+        {
+            _writes.Release();
+        }
+
+        feed.Publish(snapshot);
+        return snapshot;
+    }
+
     /// <summary>
     /// Loads the record of <paramref name="runId"/>, applies <paramref name="change"/> (one or more of its guarded
     /// methods) and saves it when the change returns true. Returns the saved run; null when there is no such record

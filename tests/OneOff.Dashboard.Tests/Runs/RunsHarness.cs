@@ -65,6 +65,7 @@ internal sealed class RunsHarness(string root, FakeTimeProvider time, ScriptedJo
         services.AddSingleton<RunFeed>();
         services.AddSingleton<RunStore>();
         services.AddSingleton<RunEndings>();
+        services.AddSingleton<RunAdoption>();
         services.AddSingleton<RunScheduler>();
         services.AddSingleton<RunCommands>();
         services.AddSingleton<RunQueries>();
@@ -114,6 +115,6 @@ internal sealed class RunsHarness(string root, FakeTimeProvider time, ScriptedJo
         _services = null;
     }
 
-    private T Get<T>()
+    public T Get<T>()
         where T : notnull => (_services ?? throw new InvalidOperationException("Not started.")).GetRequiredService<T>();
 }
