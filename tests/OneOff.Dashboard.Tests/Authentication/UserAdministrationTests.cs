@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using OneOff.Dashboard.Authentication;
+using OneOff.Dashboard.Data;
 using OneOff.Dashboard.Tests.Infrastructure;
 using OneOff.Testing;
 
@@ -108,5 +109,48 @@ public sealed class UserAdministrationTests(DashboardFixture fixture) : IClassFi
         Assert.Contains("Your password has been changed", await changed.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, oldLogin.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, newLogin.StatusCode);
+    }
+
+    [Fact]
+    public async Task ChangePassword_SameAsCurrent_IsRefusedAndNothingChanges()
+    {
+        using var client = await App.SignedInClientAsync("samepass", DashboardRoles.Viewer);
+
+        using var changed = await PostChangeAsync(client, DashboardApp.UserPassword, DashboardApp.UserPassword);
+        using var again = await DashboardApp.LogInAsync(App.Client(), "samepass", DashboardApp.UserPassword);
+
+        Assert.Contains("The new password must differ from the current one.", await changed.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+    }
+
+    [Fact]
+    public async Task ChangePassword_AdminWithAGeneratedPassword_DeletesTheInitialPasswordFile()
+    {
+        using var folder = new TempFolder();
+        await using var app = new DashboardApp(folder.Path, generateAdminPassword: true);
+        _ = app.Server;
+        var file = Path.Combine(folder.Path, DatabaseInitializer.PasswordFileName);
+        var generated = (await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken)).Trim();
+        using var client = app.Client();
+        (await DashboardApp.LogInAsync(client, "admin", generated)).Dispose();
+
+        using var changed = await PostChangeAsync(client, generated, "Admin-Changed-2026");
+
+        Assert.Contains("Your password has been changed", await changed.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        Assert.False(File.Exists(file), "the generated password is deleted once changed");
+    }
+
+    private static async Task<HttpResponseMessage> PostChangeAsync(HttpClient client, string current, string next)
+    {
+        var page = await client.GetStringAsync(new Uri("/account/password", UriKind.Relative), TestContext.Current.CancellationToken);
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "change-password",
+            ["__RequestVerificationToken"] = DashboardApp.TokenOf(page),
+            ["Input.Current"] = current,
+            ["Input.New"] = next,
+            ["Input.Confirm"] = next,
+        });
+        return await client.PostAsync(new Uri("/account/password", UriKind.Relative), form, TestContext.Current.CancellationToken);
     }
 }

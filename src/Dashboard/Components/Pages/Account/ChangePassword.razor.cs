@@ -1,7 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 using OneOff.Dashboard.Authentication;
+using OneOff.Dashboard.Configuration;
 using OneOff.Dashboard.Data;
 
 namespace OneOff.Dashboard.Components.Pages.Account;
@@ -10,6 +12,9 @@ public sealed partial class ChangePassword
 {
     [Inject]
     public required SignInManager<DashboardUser> SignInManager { get; init; }
+
+    [Inject]
+    public required IOptions<OneOffOptions> OneOff { get; init; }
 
     [CascadingParameter]
     public HttpContext? HttpContext { get; set; }
@@ -52,6 +57,12 @@ public sealed partial class ChangePassword
             return;
         }
 
+        if (string.Equals(Input.New, Input.Current, StringComparison.Ordinal))
+        {
+            Message = "The new password must differ from the current one.";
+            return;
+        }
+
         var result = await SignInManager.UserManager.ChangePasswordAsync(user, Input.Current, Input.New);
         if (!result.Succeeded)
         {
@@ -63,6 +74,12 @@ public sealed partial class ChangePassword
 
         user.MustChangePassword = false;
         await SignInManager.UserManager.UpdateAsync(user);
+        if (string.Equals(user.UserName, DatabaseInitializer.AdminUserName, StringComparison.Ordinal))
+        {
+            // The generated first password is of no use once changed: it must not stay on disk.
+            File.Delete(Path.Combine(OneOff.Value.DataRootPath, DatabaseInitializer.PasswordFileName));
+        }
+
         await SignInManager.RefreshSignInAsync(user);
         MustChange = false;
         Done = true;
