@@ -44,6 +44,12 @@ public sealed partial class DatabaseInitializer(
         var users = scope.ServiceProvider.GetRequiredService<UserManager<DashboardUser>>();
         if (await users.Users.AnyAsync(cancellationToken).ConfigureAwait(false))
         {
+            if (admin.Value.Password is not null)
+            {
+                // Only the very first start uses it: say so rather than let an operator believe it took effect.
+                LogPasswordIgnored(AdminUserName);
+            }
+
             return;
         }
 
@@ -155,4 +161,7 @@ public sealed partial class DatabaseInitializer(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Created the user '{User}' with the password of OneOff:Admin:Password")]
     private partial void LogCreated(string user);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "OneOff:Admin:Password is set but ignored: the users exist already (the first admin is '{User}'); change a password on the Password page or in Users")]
+    private partial void LogPasswordIgnored(string user);
 }
