@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace OneOff.Testing;
 
@@ -36,7 +34,7 @@ public sealed class MotoServer : IAsyncLifetime
             return;
         }
 
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         Endpoint = new Uri($"http://127.0.0.1:{port}");
         var info = new ProcessStartInfo(python) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[] { "-m", "moto.server", "-H", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
@@ -106,12 +104,5 @@ public sealed class MotoServer : IAsyncLifetime
         _process?.Dispose();
         _http.Dispose();
         return ValueTask.CompletedTask;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

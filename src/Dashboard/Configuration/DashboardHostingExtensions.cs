@@ -42,6 +42,7 @@ public static class DashboardHostingExtensions
         services.AddOptions<OneOffOptions>().BindConfiguration(OneOffOptions.SectionName)
             .Configure(o => o.Mode = mode.Mode).ValidateOnStart();
         services.AddSingleton(mode);
+        services.AddSingleton(sp => new StartupCheck(() => FindStartupProblem(sp)));
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName).ValidateOnStart();
         services.AddOptions<RunsOptions>().BindConfiguration(RunsOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<OneOffOptions>>(new OneOffOptionsValidator(mode));
@@ -168,8 +169,14 @@ public static class DashboardHostingExtensions
         return 0;
     }
 
-    /// <summary>What stops the app at start, as one line: every validation failure of every option, or null.</summary>
-    internal static string? StartupProblem(IServiceProvider services)
+    /// <summary>
+    /// What stops the app at start, as one line: every validation failure of every option, or null. Found once per
+    /// app (MapOneOff and RunOneOffAsync both ask).
+    /// </summary>
+    internal static string? StartupProblem(IServiceProvider services) =>
+        services.GetService<StartupCheck>() is { } check ? check.Problem : FindStartupProblem(services);
+
+    private static string? FindStartupProblem(IServiceProvider services)
     {
         if (services.GetService<ModeSelection>()?.Problem is { } mode)
         {
@@ -282,4 +289,12 @@ public static class DashboardHostingExtensions
             sp.GetRequiredService<TimeProvider>()));
         services.AddDuckDbQueryEngine();
     }
+}
+
+/// <summary>The start-up problem of one app, found at the first question.</summary>
+internal sealed class StartupCheck(Func<string?> find)
+{
+    private readonly Lazy<string?> _problem = new(find);
+
+    public string? Problem => _problem.Value;
 }

@@ -45,7 +45,7 @@ public sealed partial class RunAdoption(RunStore runs, IObjectStore store, ILogg
                 runId,
                 manifest.CreatedUtc.UtcDateTime,
                 RunSnapshot.ToStored(manifest.Parameters.ToRunParameters()),
-                RunSnapshot.ToStored(manifest.Models.Select(m => new SizeProgress(m.NHidden, m.Iterations, m.FinalLoss, true, m))),
+                RunSnapshot.ToStored(manifest.Models.Select(SizeProgress.Finished)),
                 manifest.BestNHidden);
             if (await runs.AddIfAbsentAsync(record, cancellationToken).ConfigureAwait(false) is not null)
             {

@@ -22,9 +22,9 @@ public sealed class RunEndings(RunStore runs, IObjectStore store, TimeProvider t
         {
             var models = manifest.Models.ToDictionary(m => m.NHidden);
             var sizes = RunSnapshot.From(r).Sizes
-                .Select(s => models.Remove(s.NHidden, out var m) ? Done(m) : s)
+                .Select(s => models.Remove(s.NHidden, out var m) ? SizeProgress.Finished(m) : s)
                 .ToList();
-            sizes.AddRange(models.Values.Select(Done));
+            sizes.AddRange(models.Values.Select(SizeProgress.Finished));
             return r.MarkSucceeded(time.GetUtcNow().UtcDateTime, manifest.BestNHidden, RunSnapshot.ToStored(sizes));
         }, cancellationToken);
 
@@ -47,6 +47,4 @@ public sealed class RunEndings(RunStore runs, IObjectStore store, TimeProvider t
     public async Task<RunSnapshot?> FailAsync(string runId, string reason, CancellationToken cancellationToken) =>
         await runs.UpdateAsync(runId, r => r.MarkFailed(time.GetUtcNow().UtcDateTime, reason), cancellationToken).ConfigureAwait(false)
         ?? await CancelAsync(runId, cancellationToken).ConfigureAwait(false);
-
-    private static SizeProgress Done(ModelMetrics m) => new(m.NHidden, m.Iterations, m.FinalLoss, true, m);
 }

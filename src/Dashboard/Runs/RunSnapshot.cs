@@ -5,7 +5,15 @@ using OneOff.Dashboard.Data;
 namespace OneOff.Dashboard.Runs;
 
 /// <summary>Progress of one hidden size: its last iteration and loss, and its metrics once done.</summary>
-public sealed record SizeProgress(int NHidden, int Iteration, double? Loss, bool Done, ModelMetrics? Metrics);
+public sealed record SizeProgress(int NHidden, int Iteration, double? Loss, bool Done, ModelMetrics? Metrics)
+{
+    /// <summary>A size that is done, from its metrics (the manifest's or its metrics file's).</summary>
+    public static SizeProgress Finished(ModelMetrics metrics)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        return new(metrics.NHidden, metrics.Iterations, metrics.FinalLoss, true, metrics);
+    }
+}
 
 /// <summary>
 /// A run as pages show it: the record plus live progress. <c>Damaged</c> says why the stored record cannot be read

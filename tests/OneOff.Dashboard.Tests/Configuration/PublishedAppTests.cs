@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using OneOff.Testing;
 
@@ -30,7 +29,7 @@ public sealed partial class PublishedAppTests : IDisposable
             timeout: TimeSpan.FromMinutes(4));
         Assert.True(publish.ExitCode == 0, publish.StdOut + publish.StdErr);
 
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         using var process = Start(Path.Combine(app, "OneOff.Dashboard.dll"), elsewhere, port);
         try
         {
@@ -128,13 +127,6 @@ public sealed partial class PublishedAppTests : IDisposable
         }
 
         Assert.Fail(process.HasExited ? $"The dashboard exited with {process.ExitCode}." : "The dashboard did not become healthy in 60 s.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     [GeneratedRegex("(?:href|src)=\"([^\"#?]+\\.(?:css|js))\"")]
