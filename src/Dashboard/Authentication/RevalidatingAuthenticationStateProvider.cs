@@ -1,40 +1,22 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
-using OneOff.Dashboard.Data;
+using OneOff.Dashboard.Configuration;
 
 namespace OneOff.Dashboard.Authentication;
 
 /// <summary>
-/// Re-checks an open page's user every minute: a user locked, deleted or given other roles (a new security
-/// stamp) loses the page's rights without waiting for the cookie to expire.
+/// Re-checks an open page's user every <c>OneOff:Auth:RevalidationSeconds</c> (at most a minute) with
+/// <see cref="UserStandings"/>: a user locked, deleted, given another role, signed out or past the session's
+/// absolute limit becomes anonymous, and the router sends the page to the sign-in page (the circuit ends).
 /// </summary>
 internal sealed class RevalidatingAuthenticationStateProvider(
     ILoggerFactory loggerFactory,
-    IServiceScopeFactory scopes,
-    IOptions<IdentityOptions> identity) : RevalidatingServerAuthenticationStateProvider(loggerFactory)
+    UserStandings standings,
+    IOptions<AuthOptions> auth) : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
-    protected override TimeSpan RevalidationInterval => TimeSpan.FromMinutes(1);
+    protected override TimeSpan RevalidationInterval => auth.Value.Revalidation;
 
-    protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<DashboardUser>>();
-        var user = await users.GetUserAsync(authenticationState.User).ConfigureAwait(false);
-        if (user is null || await users.IsLockedOutAsync(user).ConfigureAwait(false))
-        {
-            return false;
-        }
-
-        if (!users.SupportsUserSecurityStamp)
-        {
-            return true;
-        }
-
-        var principalStamp = authenticationState.User.FindFirstValue(identity.Value.ClaimsIdentity.SecurityStampClaimType);
-        var userStamp = await users.GetSecurityStampAsync(user).ConfigureAwait(false);
-        return string.Equals(principalStamp, userStamp, StringComparison.Ordinal);
-    }
+    protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken) =>
+        await standings.FindAsync(authenticationState.User, cancellationToken).ConfigureAwait(false) is not null;
 }

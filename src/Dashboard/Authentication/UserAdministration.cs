@@ -10,17 +10,18 @@ public sealed record UserRow(string UserName, string? Level, bool LockedOut, boo
 
 /// <summary>
 /// What Admins do to users: add, set the role level, reset a password, lock and unlock. Every method checks that
-/// the caller is an Admin (the server refuses, whatever the page shows) and uses a fresh scope per operation.
+/// the caller is an Admin now, in the store (<see cref="UserStandings"/>: the server refuses, whatever the page
+/// shows or the page's principal says) and uses a fresh scope per operation.
 /// Messages are for the page; null means done.
 /// </summary>
-public sealed class UserAdministration(IServiceScopeFactory scopes, TimeProvider time)
+public sealed class UserAdministration(IServiceScopeFactory scopes, UserStandings standings, TimeProvider time)
 {
     private const string NotAdmin = "Only Admins can manage users.";
 
     public async Task<IReadOnlyList<UserRow>> ListAsync(ClaimsPrincipal caller, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        if (!DashboardRoles.IsAdmin(caller))
+        if (!await IsAdminAsync(caller, cancellationToken).ConfigureAwait(false))
         {
             return [];
         }
@@ -42,7 +43,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, TimeProvider
     public async Task<string?> AddAsync(ClaimsPrincipal caller, string userName, string password, string level, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        if (!DashboardRoles.IsAdmin(caller))
+        if (!await IsAdminAsync(caller, cancellationToken).ConfigureAwait(false))
         {
             return NotAdmin;
         }
@@ -165,15 +166,19 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, TimeProvider
             return reset.Succeeded ? null : Describe(reset);
         });
 
+    private async Task<bool> IsAdminAsync(ClaimsPrincipal caller, CancellationToken cancellationToken) =>
+        await standings.FindAsync(caller, cancellationToken).ConfigureAwait(false) is { IsAdmin: true };
+
     private async Task<string?> WithUserAsync(ClaimsPrincipal caller, string userName, string? forbidSelf, Func<UserManager<DashboardUser>, DashboardUser, Task<string?>> action)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        if (!DashboardRoles.IsAdmin(caller))
+        var standing = await standings.FindAsync(caller).ConfigureAwait(false);
+        if (standing is not { IsAdmin: true })
         {
             return NotAdmin;
         }
 
-        if (forbidSelf is not null && string.Equals(caller.Identity?.Name, userName, StringComparison.OrdinalIgnoreCase))
+        if (forbidSelf is not null && string.Equals(standing.UserName, userName, StringComparison.OrdinalIgnoreCase))
         {
             return forbidSelf;
         }

@@ -1,8 +1,13 @@
+using System.Net;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -48,6 +53,10 @@ public static class DashboardHostingExtensions
         services.AddSingleton<IValidateOptions<OneOffOptions>>(new OneOffOptionsValidator(mode));
         services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
         services.AddSingleton<IValidateOptions<RunsOptions>, RunsOptionsValidator>();
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+        services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ProxyOptions>, ProxyOptionsValidator>();
         services.AddOneOffCore();
 
         services.AddDbContextFactory<DashboardDbContext>((sp, db) =>
@@ -111,30 +120,42 @@ public static class DashboardHostingExtensions
             app.UseExceptionHandler("/error", createScopeForErrors: true);
         }
 
-        app.Use((context, next) =>
+        // First: behind a listed proxy, the client's address and https come from X-Forwarded-For/-Proto, so that
+        // cookies are Secure, HSTS is sent and the sign-in cookie takes its __Host- name.
+        app.UseForwardedHeaders();
+        if (!app.Environment.IsDevelopment())
         {
-            var headers = context.Response.Headers;
-            headers.XContentTypeOptions = "nosniff";
-            headers.XFrameOptions = "DENY";
-            headers["Referrer-Policy"] = "same-origin";
-            return next(context);
-        });
+            // Only on HTTPS requests (the middleware sends nothing over plain HTTP, nor to loopback hosts).
+            app.UseHsts();
+        }
+
+        app.UseSecurityHeaders();
         // Before the status-code pages: a refused circuit is a bare 403, not a re-executed page.
         app.UseSameOriginCircuits();
         app.UseStatusCodePagesWithReExecute("/not-found");
         app.UseAuthentication();
+        app.UsePasswordChangeGate();
         app.UseAuthorization();
         app.UseAntiforgery();
 
         // Static files are public (the login page needs its stylesheet and script); everything else is not.
         app.MapStaticAssets().AllowAnonymous();
         app.MapHealthChecks("/healthz", HealthResponse.Options).AllowAnonymous();
-        app.MapPost("/logout", async ([FromForm] string? returnUrl, SignInManager<DashboardUser> signIn) =>
+        // The form parameter makes the endpoint check the antiforgery token (a cross-site POST cannot sign anyone out).
+        app.MapPost("/logout", async ([FromForm] string? returnUrl, HttpContext context, SignInManager<DashboardUser> signIn) =>
         {
+            // A new security stamp ends this session everywhere: a copy of the old cookie no longer signs anyone in,
+            // and the user's open pages leave at their next revalidation.
+            if (await signIn.UserManager.GetUserAsync(context.User).ConfigureAwait(false) is { } user)
+            {
+                await signIn.UserManager.UpdateSecurityStampAsync(user).ConfigureAwait(false);
+            }
+
             await signIn.SignOutAsync().ConfigureAwait(false);
             return TypedResults.LocalRedirect("/login");
         }).WithMetadata(new SkipStatusCodePagesAttribute());
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // Our own policy says frame-ancestors 'none' (SecurityHeaders): no second, weaker header from Blazor.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;
     }
 
@@ -233,6 +254,7 @@ public static class DashboardHostingExtensions
     private static void AddSignIn(IServiceCollection services)
     {
         services.AddCascadingAuthenticationState();
+        services.TryAddSingleton<UserStandings>();
         services.AddScoped<AuthenticationStateProvider, RevalidatingAuthenticationStateProvider>();
         services.AddAuthentication(o =>
         {
@@ -248,32 +270,96 @@ public static class DashboardHostingExtensions
             o.User.RequireUniqueEmail = false;
         })
             .AddRoles<IdentityRole>()
+            .AddClaimsPrincipalFactory<DashboardClaimsPrincipalFactory>()
             .AddEntityFrameworkStores<DashboardDbContext>()
             .AddSignInManager()
             .AddDefaultTokenProviders();
-        // A locked user or one with other roles (a new security stamp) is signed out within a minute.
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
-        services.ConfigureApplicationCookie(o =>
+
+        // Every request checks the cookie's security stamp against the store (one indexed SQLite read): a lock, a
+        // new role, a password reset or a logout ends the session at its next request. A refreshed principal keeps
+        // the time the session signed in.
+        services.Configure<SecurityStampValidatorOptions>(o =>
+        {
+            o.ValidationInterval = TimeSpan.Zero;
+            o.OnRefreshingPrincipal = refreshing =>
+            {
+                DashboardClaimsPrincipalFactory.KeepSignInTime(refreshing.CurrentPrincipal, refreshing.NewPrincipal);
+                return Task.CompletedTask;
+            };
+        });
+        services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme).Configure<IOptions<AuthOptions>>((o, auth) =>
         {
             o.Cookie.Name = "oneoff.auth";
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Lax;
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.CookieManager = new HostPrefixCookieManager();
             o.LoginPath = "/login";
             o.LogoutPath = "/logout";
             o.AccessDeniedPath = "/access-denied";
-            o.ExpireTimeSpan = TimeSpan.FromHours(12);
+
+            // The idle limit slides with every request; the absolute limit counts from the sign-in.
+            o.ExpireTimeSpan = auth.Value.IdleTimeout;
             o.SlidingExpiration = true;
+            var validateStamp = o.Events.OnValidatePrincipal;
+            o.Events.OnValidatePrincipal = async context =>
+            {
+                if (context.Principal is { } principal && context.HttpContext.RequestServices.GetRequiredService<UserStandings>().HasExpired(principal))
+                {
+                    context.RejectPrincipal();
+                    await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme).ConfigureAwait(false);
+                    return;
+                }
+
+                await validateStamp(context).ConfigureAwait(false);
+            };
+            o.Events.OnSigningIn = context =>
+            {
+                if (context.Principal?.Identity is ClaimsIdentity identity && !identity.HasClaim(c => c.Type == UserStandings.SignedInAtClaim))
+                {
+                    identity.AddClaim(context.HttpContext.RequestServices.GetRequiredService<UserStandings>().SignedInNow());
+                }
+
+                return Task.CompletedTask;
+            };
+
+            // Redirects stay on this site's paths: the Host header (any value, unless AllowedHosts is set) is never
+            // written into a Location.
+            o.Events.OnRedirectToLogin = context => RedirectLocally(context);
+            o.Events.OnRedirectToAccessDenied = context => RedirectLocally(context);
         });
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "oneoff.antiforgery";
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
+        services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ProxyOptions>>((forwarded, proxy) =>
+        {
+            // Only X-Forwarded-For and -Proto, only from loopback (the framework's default) and the listed proxies.
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            foreach (var address in proxy.Value.KnownProxies)
+            {
+                forwarded.KnownProxies.Add(IPAddress.Parse(address));
+            }
+
+            foreach (var network in proxy.Value.KnownNetworks)
+            {
+                forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+            }
+        });
+
         // Every endpoint needs a signed-in user unless it says otherwise (login, health, static files). Roles nest
         // by membership (an Admin holds Viewer, Operator and Admin), so role checks are plain [Authorize(Roles)].
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+    }
+
+    private static Task RedirectLocally(RedirectContext<CookieAuthenticationOptions> context)
+    {
+        var target = Uri.TryCreate(context.RedirectUri, UriKind.Absolute, out var absolute) ? absolute.PathAndQuery : context.RedirectUri;
+        context.Response.Redirect(target);
+        return Task.CompletedTask;
     }
 
     private static void AddLocalAdapters(IServiceCollection services)

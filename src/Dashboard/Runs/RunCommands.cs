@@ -7,17 +7,22 @@ using OneOff.Dashboard.Data;
 namespace OneOff.Dashboard.Runs;
 
 /// <summary>
-/// What a user asks of runs: submit (one run per idempotency key), cancel and delete; Operators only. The
-/// parameters are validated once here and travel typed from then on.
+/// What a user asks of runs: submit (one run per idempotency key), cancel and delete; Operators only, checked
+/// against the user's standing in the store at the moment each command runs (<see cref="UserStandings"/>), never
+/// against the principal a page captured. The parameters are validated once here and travel typed from then on.
 /// </summary>
 public sealed partial class RunCommands(
     RunStore runs,
     RunFeed feed,
     RunScheduler scheduler,
     IObjectStore store,
+    UserStandings standings,
     TimeProvider time,
     ILogger<RunCommands> logger)
 {
+    /// <summary>The refusal of a command from a session that has ended (locked, demoted, signed out, expired).</summary>
+    public const string SessionEnded = "Your session has ended or your access has changed: sign in again.";
+
     /// <summary>
     /// Queues a run with the form's raw values (keyed by manifest key; blank takes the default). The same
     /// <paramref name="idempotencyKey"/> returns the run it already created.
@@ -27,10 +32,10 @@ public sealed partial class RunCommands(
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(raw);
         ArgumentException.ThrowIfNullOrWhiteSpace(idempotencyKey);
-        if (!DashboardRoles.CanOperate(user))
+        var refusal = await RefuseAsync(user, "start", cancellationToken).ConfigureAwait(false);
+        if (refusal.Standing is not { } standing)
         {
-            LogRefused(user.Identity?.Name, "start a run");
-            return new SubmitResult(null, [], "Only Operators can start runs.");
+            return new SubmitResult(null, [], refusal.Message);
         }
 
         var outcome = RunParameterParser.Parse(raw);
@@ -39,7 +44,7 @@ public sealed partial class RunCommands(
             return new SubmitResult(null, outcome.Errors, null);
         }
 
-        var createdBy = user.Identity?.Name ?? "?";
+        var createdBy = standing.UserName;
         var (run, created) = await runs.AddOnceAsync(idempotencyKey, () => RunKeys.NewRunId(time), id =>
         {
             var parameters = outcome.Parameters with { RunId = id };
@@ -58,10 +63,10 @@ public sealed partial class RunCommands(
     public async Task<CommandResult> CancelAsync(ClaimsPrincipal user, string runId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(user);
-        if (!DashboardRoles.CanOperate(user))
+        var refusal = await RefuseAsync(user, "cancel", cancellationToken).ConfigureAwait(false);
+        if (refusal.Standing is not { } standing)
         {
-            LogRefused(user.Identity?.Name, "cancel a run");
-            return new CommandResult("Only Operators can cancel runs.");
+            return new CommandResult(refusal.Message);
         }
 
         if (!RunKeys.IsValidRunId(runId))
@@ -81,7 +86,7 @@ public sealed partial class RunCommands(
             return await RefuseCancelAsync(runId, cancellationToken).ConfigureAwait(false);
         }
 
-        LogCancelling(runId, user.Identity?.Name);
+        LogCancelling(runId, standing.UserName);
         if (!wasQueued && scheduler.Find(runId) is { } follower)
         {
             await follower.CancelAsync(cancellationToken).ConfigureAwait(false);
@@ -94,10 +99,10 @@ public sealed partial class RunCommands(
     public async Task<CommandResult> DeleteAsync(ClaimsPrincipal user, string runId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(user);
-        if (!DashboardRoles.CanOperate(user))
+        var refusal = await RefuseAsync(user, "delete", cancellationToken).ConfigureAwait(false);
+        if (refusal.Standing is not { } standing)
         {
-            LogRefused(user.Identity?.Name, "delete a run");
-            return new CommandResult("Only Operators can delete runs.");
+            return new CommandResult(refusal.Message);
         }
 
         if (!RunKeys.IsValidRunId(runId))
@@ -123,8 +128,27 @@ public sealed partial class RunCommands(
             return new CommandResult($"There is no run '{runId}'.");
         }
 
-        LogDeleted(runId, user.Identity?.Name);
+        LogDeleted(runId, standing.UserName);
         return CommandResult.Done;
+    }
+
+    /// <summary>The user's current standing when they may operate; otherwise the page's message (and a log line).</summary>
+    private async Task<(UserStanding? Standing, string? Message)> RefuseAsync(ClaimsPrincipal user, string verb, CancellationToken cancellationToken)
+    {
+        var standing = await standings.FindAsync(user, cancellationToken).ConfigureAwait(false);
+        if (standing is null)
+        {
+            LogRefused(user.Identity?.Name, verb + " a run", "the session is no longer valid");
+            return (null, SessionEnded);
+        }
+
+        if (!standing.CanOperate)
+        {
+            LogRefused(standing.UserName, verb + " a run", "not an Operator");
+            return (null, $"Only Operators can {verb} runs.");
+        }
+
+        return (standing, null);
     }
 
     private async Task<CommandResult> RefuseCancelAsync(string runId, CancellationToken cancellationToken) =>
@@ -140,8 +164,8 @@ public sealed partial class RunCommands(
     [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} queued by {User}")]
     private partial void LogQueued(string runId, string user);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused: {User} may not {Action}")]
-    private partial void LogRefused(string? user, string action);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused: {User} may not {Action} ({Reason})")]
+    private partial void LogRefused(string? user, string action, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} cancelled by {User}")]
     private partial void LogCancelling(string runId, string? user);

@@ -64,7 +64,7 @@ public sealed class StartupTests
 
         Assert.Equal(20, password.Length);
         Assert.Equal(System.Net.HttpStatusCode.Redirect, login.StatusCode);
-        Assert.StartsWith("/account/password", login.Headers.Location?.PathAndQuery, StringComparison.Ordinal);
+        Assert.StartsWith("/account/password", new Uri(client.BaseAddress!, login.Headers.Location!).PathAndQuery, StringComparison.Ordinal);
         if (!OperatingSystem.IsWindows())
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));

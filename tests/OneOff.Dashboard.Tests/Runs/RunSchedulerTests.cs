@@ -46,7 +46,7 @@ public sealed class RunSchedulerTests : IDisposable
         await runs.Objects.PutAsync(RunKeys.Run(id) + "data/part-0.parquet", new byte[] { 1, 2, 3 }, TestContext.Current.CancellationToken);
         _time.Advance(TimeSpan.FromMinutes(2));
 
-        var result = await runs.Commands.CancelAsync(RunsHarness.Operator, id, TestContext.Current.CancellationToken);
+        var result = await runs.Commands.CancelAsync(runs.Operator, id, TestContext.Current.CancellationToken);
         var cancelled = await runs.StateAsync(id, RunState.Cancelled, RunState.Failed, RunState.Succeeded);
 
         Assert.True(result.Succeeded, result.Refusal);
@@ -64,7 +64,7 @@ public sealed class RunSchedulerTests : IDisposable
         var second = await runs.SubmitAsync();
         await runs.StateAsync(first, RunState.Running);
 
-        var result = await runs.Commands.CancelAsync(RunsHarness.Operator, second, TestContext.Current.CancellationToken);
+        var result = await runs.Commands.CancelAsync(runs.Operator, second, TestContext.Current.CancellationToken);
         _time.Advance(TimeSpan.FromMinutes(10));
         await runs.StateAsync(first, RunState.Failed);
         var cancelled = await runs.StoredAsync(second);

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -24,8 +25,8 @@ internal sealed class RunsHarness(string root, FakeTimeProvider time, ScriptedJo
     private ServiceProvider? _services;
     private bool _started;
 
-    public static ClaimsPrincipal Operator { get; } = new(new ClaimsIdentity(
-        [new Claim(ClaimTypes.Name, "operator"), new Claim(ClaimTypes.Role, DashboardRoles.Operator)], "test"));
+    /// <summary>A real Operator of the harness's store (commands check the user's standing there).</summary>
+    public ClaimsPrincipal Operator { get; private set; } = new();
 
     public FakeTimeProvider Time => time;
 
@@ -69,11 +70,16 @@ internal sealed class RunsHarness(string root, FakeTimeProvider time, ScriptedJo
         services.AddSingleton<RunScheduler>();
         services.AddSingleton<RunCommands>();
         services.AddSingleton<RunQueries>();
+        services.AddSingleton<UserStandings>();
+        services.AddSingleton(Options.Create(new AuthOptions()));
+        services.AddIdentityCore<DashboardUser>().AddRoles<IdentityRole>().AddEntityFrameworkStores<DashboardDbContext>();
         _services = services.BuildServiceProvider();
         await using (var db = await Get<IDbContextFactory<DashboardDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken))
         {
             await db.Database.MigrateAsync(TestContext.Current.CancellationToken);
         }
+
+        Operator = await OperatorAsync();
 
         await Get<RunScheduler>().StartAsync(TestContext.Current.CancellationToken);
         _started = true;
@@ -113,6 +119,33 @@ internal sealed class RunsHarness(string root, FakeTimeProvider time, ScriptedJo
 
         await _services.DisposeAsync();
         _services = null;
+    }
+
+    private async Task<ClaimsPrincipal> OperatorAsync()
+    {
+        await using var scope = _services!.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<DashboardUser>>();
+        var user = await users.FindByNameAsync("operator");
+        if (user is null)
+        {
+            // The first harness on a root creates the user; a restarted one finds it.
+            var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+            foreach (var level in DashboardRoles.Levels)
+            {
+                if (!await roles.RoleExistsAsync(level))
+                {
+                    await roles.CreateAsync(new IdentityRole(level));
+                }
+            }
+
+            user = new DashboardUser { UserName = "operator" };
+            await users.CreateAsync(user);
+            await users.AddToRolesAsync(user, DashboardRoles.Implied(DashboardRoles.Operator));
+        }
+
+        var principal = await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<DashboardUser>>().CreateAsync(user);
+        ((ClaimsIdentity)principal.Identity!).AddClaim(scope.ServiceProvider.GetRequiredService<UserStandings>().SignedInNow());
+        return principal;
     }
 
     public T Get<T>()

@@ -96,9 +96,9 @@ public sealed partial class RunPage : RunsComponentBase
         StartLoadingResults();
     }
 
-    private Task CancelAsync() => Vm.CancelAsync(User);
+    private Task CancelAsync() => CommandAsync(() => Vm.CancelAsync(User));
 
-    private Task DeleteAsync() => Vm.DeleteAsync(User);
+    private Task DeleteAsync() => CommandAsync(() => Vm.DeleteAsync(User));
 
     private static string Describe(RunParameter p) => p.Key switch
     {

@@ -9,9 +9,6 @@ public sealed partial class RunsPage : RunsComponentBase
     [Inject]
     public required RunListViewModel Vm { get; init; }
 
-    [Inject]
-    public required NavigationManager Navigation { get; init; }
-
     protected override async Task OnInitializedAsync()
     {
         await base.OnInitializedAsync();
@@ -20,11 +17,11 @@ public sealed partial class RunsPage : RunsComponentBase
 
     protected override bool Apply(RunChange change) => Vm.Apply(change);
 
-    private async Task SubmitAsync()
+    private Task SubmitAsync() => CommandAsync(async () =>
     {
         if (await Vm.SubmitAsync(User) is { } run)
         {
             Navigation.NavigateTo($"runs/{run.Id}");
         }
-    }
+    });
 }

@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Authorization;
+
+namespace OneOff.Dashboard.Authentication;
+
+/// <summary>
+/// A user whose password was generated or reset can do one thing: change it. Every other page and endpoint sends
+/// them to <c>/account/password</c> (a page) or refuses with 403 (the Blazor hub and other requests); logout, the
+/// open endpoints (sign-in, health, static assets) and the error pages stay reachable.
+/// </summary>
+internal static class PasswordChangeGate
+{
+    public const string ChangePasswordPath = "/account/password";
+
+    public static IApplicationBuilder UsePasswordChangeGate(this IApplicationBuilder app) =>
+        app.Use(async (context, next) =>
+        {
+            if (context.User.HasClaim(DashboardClaimsPrincipalFactory.MustChangePasswordClaim, "true") && !IsAllowed(context))
+            {
+                if (HttpMethods.IsGet(context.Request.Method) && !context.Request.Path.StartsWithSegments("/_blazor", StringComparison.OrdinalIgnoreCase))
+                {
+                    var back = ReturnUrls.Sanitize(context.Request.Path + context.Request.QueryString);
+                    context.Response.Redirect($"{ChangePasswordPath}?ReturnUrl={Uri.EscapeDataString(back)}");
+                }
+                else
+                {
+                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                }
+
+                return;
+            }
+
+            await next(context).ConfigureAwait(false);
+        });
+
+    private static bool IsAllowed(HttpContext context)
+    {
+        var path = context.Request.Path;
+        return path.StartsWithSegments(ChangePasswordPath, StringComparison.OrdinalIgnoreCase)
+            || path.StartsWithSegments("/logout", StringComparison.OrdinalIgnoreCase)
+            || path.StartsWithSegments("/error", StringComparison.OrdinalIgnoreCase)
+            || path.StartsWithSegments("/not-found", StringComparison.OrdinalIgnoreCase)
+            || context.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is not null;
+    }
+}
