@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Diagnostics;
 
 namespace OneOff.Dashboard.Authentication;
 
@@ -23,6 +24,12 @@ internal static class PasswordChangeGate
                 }
                 else
                 {
+                    // A bare 403: re-executing a page for it would answer a POST with 400 instead.
+                    if (context.Features.Get<IStatusCodePagesFeature>() is { } pages)
+                    {
+                        pages.Enabled = false;
+                    }
+
                     context.Response.StatusCode = StatusCodes.Status403Forbidden;
                 }
 
@@ -35,6 +42,12 @@ internal static class PasswordChangeGate
     private static bool IsAllowed(HttpContext context)
     {
         var path = context.Request.Path;
+        if (path.StartsWithSegments("/_blazor", StringComparison.OrdinalIgnoreCase))
+        {
+            // The hub's endpoints carry no authorization of their own; the change page needs no circuit.
+            return false;
+        }
+
         return path.StartsWithSegments(ChangePasswordPath, StringComparison.OrdinalIgnoreCase)
             || path.StartsWithSegments("/logout", StringComparison.OrdinalIgnoreCase)
             || path.StartsWithSegments("/error", StringComparison.OrdinalIgnoreCase)

@@ -68,6 +68,21 @@ public sealed class CompositionTests
         Assert.DoesNotContain('\n', problem!);
     }
 
+    [Theory]
+    [InlineData("OneOff:Auth:RevalidationSeconds", "1800", "OneOff:Auth:RevalidationSeconds must be from 1 to 60 (got 1800).")]
+    [InlineData("OneOff:Proxy:KnownProxies:0", "my-proxy", "OneOff:Proxy:KnownProxies:0 must be an IP address such as 10.0.0.5 (got 'my-proxy').")]
+    [InlineData("OneOff:Auth:IdleTimeoutMinutes", "soon", "OneOff:Auth:IdleTimeoutMinutes")]
+    public async Task StartupProblem_BadSessionOrProxySetting_IsOneLineNamingTheKey(string key, string value, string message)
+    {
+        using var folder = new TempFolder();
+        await using var app = Build(("OneOff:DataRoot", folder.Path), (key, value));
+
+        var problem = DashboardHostingExtensions.StartupProblem(app.Services);
+
+        Assert.Contains(message, problem, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', problem!);
+    }
+
     [Fact]
     public async Task StartupProblem_UnknownMode_IsTheModesOwnMessage()
     {
