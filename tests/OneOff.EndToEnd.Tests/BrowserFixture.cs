@@ -4,7 +4,7 @@ using OneOff.Testing;
 namespace OneOff.EndToEnd.Tests;
 
 /// <summary>The real dashboard on Kestrel at 127.0.0.1 (a free port) and one headless Debian chromium for the class.</summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
     public const string AdminPassword = DashboardApp.AdminPassword;
     private readonly string _dataRoot = Directory.CreateTempSubdirectory("oneoff-e2e-").FullName;
@@ -15,11 +15,17 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>The app itself (its services: users, runs).</summary>
+    public DashboardApp Server => _server ?? throw new InvalidOperationException("Not started.");
+
+    /// <summary>Settings of the app (none: the defaults).</summary>
+    protected virtual IReadOnlyDictionary<string, string?>? Settings => null;
+
     public static string ScreenshotFolder { get; } = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "screenshots"));
 
     public async ValueTask InitializeAsync()
     {
-        _server = new DashboardApp(_dataRoot);
+        _server = new DashboardApp(_dataRoot, settings: Settings);
         _server.UseKestrel(0);
         _server.StartServer();
         BaseAddress = _server.ClientOptions.BaseAddress;
@@ -44,7 +50,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         if (Browser is not null)
         {

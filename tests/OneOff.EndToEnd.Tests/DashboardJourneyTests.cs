@@ -10,6 +10,16 @@ public sealed partial class DashboardJourneyTests(BrowserFixture fixture) : ICla
     public async Task RunJob_SignedInOperator_WatchesTheRunSucceed()
     {
         var page = await fixture.NewPageAsync();
+        // Everything below runs under the app's Content-Security-Policy: any refusal by it is recorded.
+        var refused = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+            {
+                refused.Add(message.Text);
+            }
+        };
+        await page.AddInitScriptAsync("window.__csp = []; document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));");
 
         await page.GotoAsync("/");
         await Assertions.Expect(page).ToHaveURLAsync(LoginUrl());
@@ -34,6 +44,8 @@ public sealed partial class DashboardJourneyTests(BrowserFixture fixture) : ICla
         await Assertions.Expect(page.GetByRole(AriaRole.Progressbar)).ToHaveCountAsync(3);
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Delete run" })).ToBeVisibleAsync();
         await ExpectEveryChartDrawnAsync(page);
+        Assert.Empty(await page.EvaluateAsync<string[]>("window.__csp"));
+        Assert.Empty(refused);
         await WholePageShotAsync(page, Shot("03-run.png"));
         await ExpectSurfacePickerWorksAsync(page);
 
