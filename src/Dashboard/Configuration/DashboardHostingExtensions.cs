@@ -12,6 +12,7 @@ using OneOff.Aws;
 using OneOff.Core.Compute;
 using OneOff.Core.Configuration;
 using OneOff.Core.Storage;
+using OneOff.Dashboard.Audit;
 using OneOff.Dashboard.Authentication;
 using OneOff.Dashboard.Components;
 using OneOff.Dashboard.Data;
@@ -75,6 +76,7 @@ public static class DashboardHostingExtensions
 
         // Hosted services start in this order: the database first, then the scheduler reconciles runs.
         services.AddHostedService<DatabaseInitializer>();
+        services.AddOneOffAudit();
         services.TryAddSingleton<RunFeed>();
         services.TryAddSingleton<RunStore>();
         services.TryAddSingleton<RunEndings>();
@@ -129,9 +131,11 @@ public static class DashboardHostingExtensions
         // Static files are public (the login page needs its stylesheet and script); everything else is not.
         app.MapStaticAssets().AllowAnonymous();
         app.MapHealthChecks("/healthz", HealthResponse.Options).AllowAnonymous();
-        app.MapPost("/logout", async ([FromForm] string? returnUrl, SignInManager<DashboardUser> signIn) =>
+        app.MapPost("/logout", async ([FromForm] string? returnUrl, SignInManager<DashboardUser> signIn, AuditLog audit, HttpContext http) =>
         {
+            var who = http.User.Identity?.Name;
             await signIn.SignOutAsync().ConfigureAwait(false);
+            await audit.RecordAsync(AuditAction.SignedOut, who, target: who, clientIp: http.Connection.RemoteIpAddress).ConfigureAwait(false);
             return TypedResults.LocalRedirect("/login");
         }).WithMetadata(new SkipStatusCodePagesAttribute());
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using OneOff.Core.Runs;
 using OneOff.Core.Storage;
+using OneOff.Dashboard.Audit;
 using OneOff.Dashboard.Authentication;
 using OneOff.Dashboard.Data;
 
@@ -15,6 +16,7 @@ public sealed partial class RunCommands(
     RunFeed feed,
     RunScheduler scheduler,
     IObjectStore store,
+    AuditLog audit,
     TimeProvider time,
     ILogger<RunCommands> logger)
 {
@@ -49,6 +51,7 @@ public sealed partial class RunCommands(
         if (created)
         {
             LogQueued(run.Id, run.CreatedBy);
+            await audit.RecordAsync(AuditAction.RunStarted, run.CreatedBy, target: run.Id).ConfigureAwait(false);
         }
 
         return new SubmitResult(feed.Overlay(run), [], null);
@@ -82,6 +85,7 @@ public sealed partial class RunCommands(
         }
 
         LogCancelling(runId, user.Identity?.Name);
+        await audit.RecordAsync(AuditAction.RunCancelled, user.Identity?.Name, target: runId).ConfigureAwait(false);
         if (!wasQueued && scheduler.Find(runId) is { } follower)
         {
             await follower.CancelAsync(cancellationToken).ConfigureAwait(false);
@@ -124,6 +128,7 @@ public sealed partial class RunCommands(
         }
 
         LogDeleted(runId, user.Identity?.Name);
+        await audit.RecordAsync(AuditAction.RunDeleted, user.Identity?.Name, target: runId).ConfigureAwait(false);
         return CommandResult.Done;
     }
 
