@@ -15,7 +15,8 @@ namespace OneOff.Dashboard.Authentication;
 /// first admin included). With the dashboard's own configuration it gives the user a generated password, written
 /// to <c>{DataRoot}/password-reset-USER</c> (mode 0600; the console says where, never what), unlocks the account,
 /// clears its failed sign-ins, asks for a new password at the next sign-in and renews the security stamp (its open
-/// sessions end), and records <see cref="AuditAction.PasswordReset"/> by "(command line)". Exit 0 when done; 2 with
+/// sessions end), and records <see cref="AuditAction.PasswordReset"/> by "(command line)"; the first admin's
+/// stale <c>initial-admin-password</c> goes. Exit 0 when done; 2 with
 /// one line on stderr, and nothing changed, for bad arguments, a bad setting, no database or no such user.
 /// </summary>
 internal static class PasswordResetVerb
@@ -122,6 +123,12 @@ internal static class PasswordResetVerb
             File.Delete(path);
             await error.WriteLineAsync($"{Verb}: could not reset the password of '{name}': {string.Join(" ", saved.Errors.Select(e => e.Description))}").ConfigureAwait(false);
             return 1;
+        }
+
+        if (string.Equals(name, services.GetRequiredService<IOptions<AdminOptions>>().Value.UserName, StringComparison.OrdinalIgnoreCase))
+        {
+            // The first start's generated password no longer works: it must not stay on disk to mislead.
+            File.Delete(Path.Combine(dataRoot, DatabaseInitializer.PasswordFileName));
         }
 
         await services.GetRequiredService<AuditLog>()

@@ -88,6 +88,7 @@ public static class DashboardHostingExtensions
         services.TryAddSingleton<UserAdministration>();
         services.TryAddTransient<RunListViewModel>();
         services.TryAddTransient<RunDetailsViewModel>();
+        services.TryAddTransient<AuditViewModel>();
 
         // More checks join /healthz with services.AddHealthChecks().AddCheck<T>("name").
         services.AddHealthChecks()
