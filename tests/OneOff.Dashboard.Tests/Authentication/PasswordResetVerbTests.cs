@@ -32,10 +32,10 @@ public sealed class PasswordResetVerbTests
         }
 
         var result = await RunVerbAsync(folder.Path, ["reset-password", "admin"]);
+        Assert.True(result.ExitCode == 0, $"exit {result.ExitCode}: {result.StdErr}{result.StdOut}");
         var file = Path.Combine(dataRoot, "password-reset-admin");
         var password = (await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken)).Trim();
 
-        Assert.Equal(0, result.ExitCode);
         Assert.Equal($"Reset the password of 'admin' and unlocked the account. The new password is in {file} (readable by this account only); sign in with it and choose a new one.", result.StdOut.Trim());
         Assert.Equal("", result.StdErr);
         Assert.DoesNotContain(password, result.StdOut, StringComparison.Ordinal);
@@ -72,6 +72,7 @@ public sealed class PasswordResetVerbTests
         }
 
         var result = await RunVerbAsync(folder.Path, ["reset-password", "Forgetful"], dataRoot: folder.Path);
+        Assert.True(result.ExitCode == 0, $"exit {result.ExitCode}: {result.StdErr}{result.StdOut}");
         var file = Path.Combine(folder.Path, "password-reset-forgetful");
         var password = (await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken)).Trim();
         await using var restarted = new DashboardApp(folder.Path);
@@ -89,7 +90,6 @@ public sealed class PasswordResetVerbTests
         });
         using var changed = await client.PostAsync(new Uri("/account/password", UriKind.Relative), form, TestContext.Current.CancellationToken);
 
-        Assert.Equal(0, result.ExitCode);
         Assert.Contains("Your password has been changed", await changed.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
         Assert.False(File.Exists(file), "the reset password is deleted once changed");
     }

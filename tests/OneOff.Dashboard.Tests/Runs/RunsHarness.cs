@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using OneOff.Core.Compute;
 using OneOff.Core.Storage;
+using OneOff.Dashboard.Audit;
 using OneOff.Dashboard.Authentication;
 using OneOff.Dashboard.Configuration;
 using OneOff.Dashboard.Data;
@@ -67,6 +68,8 @@ internal sealed class RunsHarness(string root, FakeTimeProvider time, ScriptedJo
         services.AddSingleton<RunEndings>();
         services.AddSingleton<RunAdoption>();
         services.AddSingleton<RunScheduler>();
+        services.AddSingleton(Options.Create(new AuditOptions()));
+        services.AddSingleton<AuditLog>();
         services.AddSingleton<RunCommands>();
         services.AddSingleton<RunQueries>();
         _services = services.BuildServiceProvider();
