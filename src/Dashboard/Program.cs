@@ -1,9 +1,15 @@
+using OneOff.Dashboard.Authentication;
 using OneOff.Dashboard.Configuration;
 using OneOff.Dashboard.Health;
 
 if (args is [HealthProbe.Verb, ..])
 {
     return await HealthProbe.RunAsync(args[1..], Environment.GetEnvironmentVariable, Console.Out);
+}
+
+if (args is [PasswordResetVerb.Verb, ..])
+{
+    return await PasswordResetVerb.RunAsync(args[1..], Console.Out, Console.Error);
 }
 
 // The app's own files (wwwroot, appsettings.json, the job) are found from its install folder wherever it is

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using OneOff.Dashboard.Audit;
 using OneOff.Dashboard.Data;
 
 namespace OneOff.Dashboard.Authentication;
@@ -12,9 +13,9 @@ public sealed record UserRow(string UserName, string? Level, bool LockedOut, boo
 /// What Admins do to users: add, set the role level, reset a password, lock and unlock. Every method checks that
 /// the caller is an Admin now, in the store (<see cref="UserStandings"/>: the server refuses, whatever the page
 /// shows or the page's principal says) and uses a fresh scope per operation.
-/// Messages are for the page; null means done.
+/// Messages are for the page; null means done. Every change done is recorded in the <see cref="AuditLog"/>.
 /// </summary>
-public sealed class UserAdministration(IServiceScopeFactory scopes, UserStandings standings, TimeProvider time)
+public sealed class UserAdministration(IServiceScopeFactory scopes, UserStandings standings, AuditLog audit, TimeProvider time)
 {
     private const string NotAdmin = "Only Admins can manage users.";
 
@@ -49,9 +50,9 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, UserStanding
         }
 
         userName = userName?.Trim() ?? "";
-        if (userName.Length is < 2 or > 64 || !userName.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_'))
+        if (!UserNames.IsValid(userName))
         {
-            return "User name must be 2 to 64 characters of letters, digits, '.', '-' and '_'.";
+            return $"User name must be {UserNames.Rule}.";
         }
 
         if (!DashboardRoles.Levels.Contains(level))
@@ -84,7 +85,13 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, UserStanding
         }
 
         var roles = await users.AddToRolesAsync(user, DashboardRoles.Implied(level)).ConfigureAwait(false);
-        return roles.Succeeded ? null : Describe(roles);
+        if (!roles.Succeeded)
+        {
+            return Describe(roles);
+        }
+
+        await audit.RecordAsync(AuditAction.UserAdded, caller.Identity?.Name, target: userName, detail: level).ConfigureAwait(false);
+        return null;
     }
 
     public Task<string?> SetLevelAsync(ClaimsPrincipal caller, string userName, string level, CancellationToken cancellationToken = default) =>
@@ -110,7 +117,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, UserStanding
 
             // A new stamp makes the user's cookie and open pages pick up the new roles within a minute.
             var stamped = await users.UpdateSecurityStampAsync(user).ConfigureAwait(false);
-            return stamped.Succeeded ? null : Describe(stamped);
+            return await DoneAsync(stamped, AuditAction.RoleChanged, caller, user, $"{DashboardRoles.LevelOf(current) ?? "no role"} → {level}").ConfigureAwait(false);
         });
 
     public Task<string?> ResetPasswordAsync(ClaimsPrincipal caller, string userName, string newPassword, CancellationToken cancellationToken = default) =>
@@ -135,7 +142,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, UserStanding
 
             user.MustChangePassword = true;
             var updated = await users.UpdateAsync(user).ConfigureAwait(false);
-            return updated.Succeeded ? null : Describe(updated);
+            return await DoneAsync(updated, AuditAction.PasswordReset, caller, user, "must change it at next sign-in").ConfigureAwait(false);
         });
 
     public Task<string?> LockAsync(ClaimsPrincipal caller, string userName, CancellationToken cancellationToken = default) =>
@@ -150,7 +157,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, UserStanding
 
             // A new security stamp signs the user out of open pages at the next revalidation.
             var stamped = await users.UpdateSecurityStampAsync(user).ConfigureAwait(false);
-            return stamped.Succeeded ? null : Describe(stamped);
+            return await DoneAsync(stamped, AuditAction.UserLocked, caller, user, null).ConfigureAwait(false);
         });
 
     public Task<string?> UnlockAsync(ClaimsPrincipal caller, string userName, CancellationToken cancellationToken = default) =>
@@ -163,7 +170,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, UserStanding
             }
 
             var reset = await users.ResetAccessFailedCountAsync(user).ConfigureAwait(false);
-            return reset.Succeeded ? null : Describe(reset);
+            return await DoneAsync(reset, AuditAction.UserUnlocked, caller, user, null).ConfigureAwait(false);
         });
 
     private async Task<bool> IsAdminAsync(ClaimsPrincipal caller, CancellationToken cancellationToken) =>
@@ -189,5 +196,17 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, UserStanding
         return user is null ? $"There is no user '{userName}'." : await action(users, user).ConfigureAwait(false);
     }
 
-    private static string Describe(IdentityResult result) => string.Join(" ", result.Errors.Select(e => e.Description));
+    /// <summary>Null when the last step succeeded, after recording the change; else what went wrong.</summary>
+    private async Task<string?> DoneAsync(IdentityResult last, AuditAction action, ClaimsPrincipal caller, DashboardUser user, string? detail)
+    {
+        if (!last.Succeeded)
+        {
+            return Describe(last);
+        }
+
+        await audit.RecordAsync(action, caller.Identity?.Name, target: user.UserName, detail: detail).ConfigureAwait(false);
+        return null;
+    }
+
+        private static string Describe(IdentityResult result) => string.Join(" ", result.Errors.Select(e => e.Description));
 }

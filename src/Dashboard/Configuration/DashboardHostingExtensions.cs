@@ -17,6 +17,7 @@ using OneOff.Aws;
 using OneOff.Core.Compute;
 using OneOff.Core.Configuration;
 using OneOff.Core.Storage;
+using OneOff.Dashboard.Audit;
 using OneOff.Dashboard.Authentication;
 using OneOff.Dashboard.Components;
 using OneOff.Dashboard.Data;
@@ -84,6 +85,7 @@ public static class DashboardHostingExtensions
 
         // Hosted services start in this order: the database first, then the scheduler reconciles runs.
         services.AddHostedService<DatabaseInitializer>();
+        services.AddOneOffAudit();
         services.TryAddSingleton<RunFeed>();
         services.TryAddSingleton<RunStore>();
         services.TryAddSingleton<RunEndings>();
@@ -95,6 +97,7 @@ public static class DashboardHostingExtensions
         services.TryAddSingleton<UserAdministration>();
         services.TryAddTransient<RunListViewModel>();
         services.TryAddTransient<RunDetailsViewModel>();
+        services.TryAddTransient<AuditViewModel>();
 
         // More checks join /healthz with services.AddHealthChecks().AddCheck<T>("name").
         services.AddHealthChecks()
@@ -142,16 +145,19 @@ public static class DashboardHostingExtensions
         app.MapStaticAssets().AllowAnonymous();
         app.MapHealthChecks("/healthz", HealthResponse.Options).AllowAnonymous();
         // The form parameter makes the endpoint check the antiforgery token (a cross-site POST cannot sign anyone out).
-        app.MapPost("/logout", async ([FromForm] string? returnUrl, HttpContext context, SignInManager<DashboardUser> signIn) =>
+        app.MapPost("/logout", async ([FromForm] string? returnUrl, SignInManager<DashboardUser> signIn, AuditLog audit, HttpContext http) =>
         {
+            var who = http.User.Identity?.Name;
+
             // A new security stamp ends this session everywhere: a copy of the old cookie no longer signs anyone in,
             // and the user's open pages leave at their next revalidation.
-            if (await signIn.UserManager.GetUserAsync(context.User).ConfigureAwait(false) is { } user)
+            if (await signIn.UserManager.GetUserAsync(http.User).ConfigureAwait(false) is { } user)
             {
                 await signIn.UserManager.UpdateSecurityStampAsync(user).ConfigureAwait(false);
             }
 
             await signIn.SignOutAsync().ConfigureAwait(false);
+            await audit.RecordAsync(AuditAction.SignedOut, who, target: who, clientIp: http.Connection.RemoteIpAddress).ConfigureAwait(false);
             return TypedResults.LocalRedirect("/login");
         }).WithMetadata(new SkipStatusCodePagesAttribute());
         // Our own policy says frame-ancestors 'none' (SecurityHeaders): no second, weaker header from Blazor.

@@ -34,6 +34,12 @@ public sealed class AdminOptions
 {
     public const string SectionName = "OneOff:Admin";
 
+    /// <summary>
+    /// <c>OneOff:Admin:UserName</c>: the first admin's name (default <c>admin</c>), created on the very first start
+    /// only; later changes create nobody (the log says so).
+    /// </summary>
+    public string UserName { get; set; } = "admin";
+
     /// <summary><c>OneOff:Admin:Password</c>: the first admin's password; generated when not set.</summary>
     public string? Password { get; set; }
 }

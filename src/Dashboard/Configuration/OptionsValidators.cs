@@ -105,12 +105,17 @@ public sealed class RunsOptionsValidator : IValidateOptions<RunsOptions>
     }
 }
 
-/// <summary>Checks <see cref="AdminOptions"/>: a given password must meet the password rules.</summary>
+/// <summary>Checks <see cref="AdminOptions"/>: a user name as the Users page accepts, a password that meets the rules.</summary>
 public sealed class AdminOptionsValidator : IValidateOptions<AdminOptions>
 {
     public ValidateOptionsResult Validate(string? name, AdminOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (!UserNames.IsValid(options.UserName))
+        {
+            return ValidateOptionsResult.Fail($"OneOff:Admin:UserName must be {UserNames.Rule} (got '{options.UserName}'); leave it unset for admin.");
+        }
+
         if (options.Password is null)
         {
             return ValidateOptionsResult.Success;

@@ -1,13 +1,16 @@
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using OneOff.Dashboard.Audit;
 
 namespace OneOff.Dashboard.Data;
 
-/// <summary>Users, roles and run records in one SQLite database under the data root.</summary>
+/// <summary>Users, roles, run records and the audit log in one SQLite database under the data root.</summary>
 public sealed class DashboardDbContext(DbContextOptions<DashboardDbContext> options) : IdentityDbContext<DashboardUser>(options)
 {
     public DbSet<RunRecord> Runs => Set<RunRecord>();
+
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -29,6 +32,20 @@ public sealed class DashboardDbContext(DbContextOptions<DashboardDbContext> opti
             run.Property(r => r.StartedUtc).HasConversion(utcNullable);
             run.Property(r => r.FinishedUtc).HasConversion(utcNullable);
             run.Property(r => r.RunnerHandle).HasMaxLength(256);
+        });
+        builder.Entity<AuditEntry>(entry =>
+        {
+            entry.ToTable("AuditLog");
+            entry.HasKey(e => e.Id);
+            entry.Property(e => e.Utc).HasConversion(utc);
+            entry.HasIndex(e => e.Utc);
+            entry.Property(e => e.Action).HasConversion<string>().HasMaxLength(32);
+            entry.HasIndex(e => e.Action);
+            entry.Property(e => e.Actor).HasMaxLength(AuditEntry.NameLength);
+            entry.Property(e => e.AttemptedUserName).HasMaxLength(AuditEntry.NameLength);
+            entry.Property(e => e.ClientIp).HasMaxLength(AuditEntry.AddressLength);
+            entry.Property(e => e.Target).HasMaxLength(AuditEntry.NameLength);
+            entry.Property(e => e.Detail).HasMaxLength(AuditEntry.DetailLength);
         });
     }
 }

@@ -9,7 +9,7 @@ namespace OneOff.Dashboard.Data;
 
 /// <summary>
 /// At start, before anything reads the database: applies the migrations, creates the roles, and on the very
-/// first start the user <c>admin</c> (every role), with <c>OneOff:Admin:Password</c> or a generated password
+/// first start the user <c>OneOff:Admin:UserName</c> (default <c>admin</c>; every role), with <c>OneOff:Admin:Password</c> or a generated password
 /// written to <c>{DataRoot}/initial-admin-password</c> (mode 0600; the log says where, never what).
 /// </summary>
 public sealed partial class DatabaseInitializer(
@@ -18,8 +18,8 @@ public sealed partial class DatabaseInitializer(
     IOptions<AdminOptions> admin,
     ILogger<DatabaseInitializer> logger) : IHostedService
 {
-    public const string AdminUserName = "admin";
     public const string PasswordFileName = "initial-admin-password";
+    public const string DatabaseFileName = "oneoff.db";
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -42,12 +42,18 @@ public sealed partial class DatabaseInitializer(
         }
 
         var users = scope.ServiceProvider.GetRequiredService<UserManager<DashboardUser>>();
+        var adminName = admin.Value.UserName;
         if (await users.Users.AnyAsync(cancellationToken).ConfigureAwait(false))
         {
+            // Only the very first start uses them: say so rather than let an operator believe they took effect.
+            if (await users.FindByNameAsync(adminName).ConfigureAwait(false) is null)
+            {
+                LogUserNameIgnored(adminName);
+            }
+
             if (admin.Value.Password is not null)
             {
-                // Only the very first start uses it: say so rather than let an operator believe it took effect.
-                LogPasswordIgnored(AdminUserName);
+                LogPasswordIgnored(adminName);
             }
 
             return;
@@ -56,18 +62,18 @@ public sealed partial class DatabaseInitializer(
         var password = admin.Value.Password;
         var generated = password is null;
         password ??= GeneratePassword();
-        var user = new DashboardUser { UserName = AdminUserName, MustChangePassword = generated };
+        var user = new DashboardUser { UserName = adminName, MustChangePassword = generated };
         Check(await users.CreateAsync(user, password).ConfigureAwait(false), "create the first admin");
         Check(await users.AddToRolesAsync(user, DashboardRoles.Implied(DashboardRoles.Admin)).ConfigureAwait(false), "give admin its roles");
         if (generated)
         {
             var path = Path.Combine(oneOff.Value.DataRootPath, PasswordFileName);
             await WriteSecretAsync(path, password, cancellationToken).ConfigureAwait(false);
-            LogGenerated(AdminUserName, path);
+            LogGenerated(adminName, path);
         }
         else
         {
-            LogCreated(AdminUserName);
+            LogCreated(adminName);
         }
     }
 
@@ -124,7 +130,8 @@ public sealed partial class DatabaseInitializer(
         }
     }
 
-    private static async Task WriteSecretAsync(string path, string secret, CancellationToken cancellationToken)
+    /// <summary>Writes <paramref name="secret"/> to a new file readable and writable by this account only.</summary>
+    internal static async Task WriteSecretAsync(string path, string secret, CancellationToken cancellationToken)
     {
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
         if (!OperatingSystem.IsWindows())
@@ -161,6 +168,9 @@ public sealed partial class DatabaseInitializer(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Created the user '{User}' with the password of OneOff:Admin:Password")]
     private partial void LogCreated(string user);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "OneOff:Admin:UserName is '{User}' but no user of that name is created: users exist already (only the very first start creates the first admin); add users on the Users page")]
+    private partial void LogUserNameIgnored(string user);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "OneOff:Admin:Password is set but ignored: the users exist already (the first admin is '{User}'); change a password on the Password page or in Users")]
     private partial void LogPasswordIgnored(string user);

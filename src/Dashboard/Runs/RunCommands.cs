@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using OneOff.Core.Runs;
 using OneOff.Core.Storage;
+using OneOff.Dashboard.Audit;
 using OneOff.Dashboard.Authentication;
 using OneOff.Dashboard.Data;
 
@@ -17,6 +18,7 @@ public sealed partial class RunCommands(
     RunScheduler scheduler,
     IObjectStore store,
     UserStandings standings,
+    AuditLog audit,
     TimeProvider time,
     ILogger<RunCommands> logger)
 {
@@ -54,6 +56,7 @@ public sealed partial class RunCommands(
         if (created)
         {
             LogQueued(run.Id, run.CreatedBy);
+            await audit.RecordAsync(AuditAction.RunStarted, run.CreatedBy, target: run.Id).ConfigureAwait(false);
         }
 
         return new SubmitResult(feed.Overlay(run), [], null);
@@ -87,6 +90,7 @@ public sealed partial class RunCommands(
         }
 
         LogCancelling(runId, standing.UserName);
+        await audit.RecordAsync(AuditAction.RunCancelled, standing.UserName, target: runId).ConfigureAwait(false);
         if (!wasQueued && scheduler.Find(runId) is { } follower)
         {
             await follower.CancelAsync(cancellationToken).ConfigureAwait(false);
@@ -129,6 +133,7 @@ public sealed partial class RunCommands(
         }
 
         LogDeleted(runId, standing.UserName);
+        await audit.RecordAsync(AuditAction.RunDeleted, standing.UserName, target: runId).ConfigureAwait(false);
         return CommandResult.Done;
     }
 

@@ -87,4 +87,39 @@ public sealed class OptionsValidatorTests
         Assert.StartsWith("OneOff:Admin:Password must have", result.FailureMessage, StringComparison.Ordinal);
         Assert.DoesNotContain("short", result.FailureMessage, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("x")]
+    [InlineData("the admin")]
+    [InlineData("admin/..")]
+    public void Validate_BadAdminUserName_NamesTheKeyAndTheRule(string userName)
+    {
+        var result = new AdminOptionsValidator().Validate(null, new AdminOptions { UserName = userName });
+
+        Assert.True(result.Failed);
+        Assert.Equal(
+            $"OneOff:Admin:UserName must be 2 to 64 characters of letters, digits, '.', '-' and '_' (got '{userName}'); leave it unset for admin.",
+            result.FailureMessage);
+    }
+
+    [Theory]
+    [InlineData("root")]
+    [InlineData("ops.admin-2_x")]
+    public void Validate_AdminUserNameAsTheUsersPageAccepts_Succeeds(string userName) =>
+        Assert.True(new AdminOptionsValidator().Validate(null, new AdminOptions { UserName = userName }).Succeeded);
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3651)]
+    public void Validate_AuditRetentionOutOfRange_NamesTheKey(int days)
+    {
+        var result = new OneOff.Dashboard.Audit.AuditOptionsValidator().Validate(null, new OneOff.Dashboard.Audit.AuditOptions { RetentionDays = days });
+
+        Assert.Equal($"OneOff:Audit:RetentionDays must be from 1 to 3650 days (got {days}); leave it unset for 365.", result.FailureMessage);
+    }
+
+    [Fact]
+    public void Validate_AuditDefaults_Succeed() =>
+        Assert.True(new OneOff.Dashboard.Audit.AuditOptionsValidator().Validate(null, new OneOff.Dashboard.Audit.AuditOptions()).Succeeded);
 }

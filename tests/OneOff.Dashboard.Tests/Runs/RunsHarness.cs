@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using OneOff.Core.Compute;
 using OneOff.Core.Storage;
+using OneOff.Dashboard.Audit;
 using OneOff.Dashboard.Authentication;
 using OneOff.Dashboard.Configuration;
 using OneOff.Dashboard.Data;
@@ -68,6 +69,8 @@ internal sealed class RunsHarness(string root, FakeTimeProvider time, ScriptedJo
         services.AddSingleton<RunEndings>();
         services.AddSingleton<RunAdoption>();
         services.AddSingleton<RunScheduler>();
+        services.AddSingleton(Options.Create(new AuditOptions()));
+        services.AddSingleton<AuditLog>();
         services.AddSingleton<RunCommands>();
         services.AddSingleton<RunQueries>();
         services.AddSingleton<UserStandings>();

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
+using OneOff.Dashboard.Audit;
 using OneOff.Dashboard.Authentication;
 using OneOff.Dashboard.Configuration;
 using OneOff.Dashboard.Data;
@@ -15,6 +16,12 @@ public sealed partial class ChangePassword
 
     [Inject]
     public required IOptions<OneOffOptions> OneOff { get; init; }
+
+    [Inject]
+    public required IOptions<AdminOptions> Admin { get; init; }
+
+    [Inject]
+    public required AuditLog Audit { get; init; }
 
     [CascadingParameter]
     public HttpContext? HttpContext { get; set; }
@@ -74,11 +81,15 @@ public sealed partial class ChangePassword
 
         user.MustChangePassword = false;
         await SignInManager.UserManager.UpdateAsync(user);
-        if (string.Equals(user.UserName, DatabaseInitializer.AdminUserName, StringComparison.Ordinal))
+        await Audit.RecordAsync(AuditAction.PasswordChanged, user.UserName, target: user.UserName, clientIp: HttpContext.Connection.RemoteIpAddress);
+        if (string.Equals(user.UserName, Admin.Value.UserName, StringComparison.OrdinalIgnoreCase))
         {
             // The generated first password is of no use once changed: it must not stay on disk.
             File.Delete(Path.Combine(OneOff.Value.DataRootPath, DatabaseInitializer.PasswordFileName));
         }
+
+        // Nor is one the operator's reset-password verb wrote.
+        File.Delete(Path.Combine(OneOff.Value.DataRootPath, PasswordResetVerb.FileNameFor(user.UserName ?? "")));
 
         await SignInManager.RefreshSignInAsync(user);
         MustChange = false;

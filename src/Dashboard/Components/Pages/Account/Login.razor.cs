@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Identity;
+using OneOff.Dashboard.Audit;
 using OneOff.Dashboard.Authentication;
 using OneOff.Dashboard.Data;
 
@@ -13,6 +14,12 @@ public sealed partial class Login
 
     [Inject]
     public required NavigationManager Navigation { get; init; }
+
+    [Inject]
+    public required AuditLog Audit { get; init; }
+
+    [CascadingParameter]
+    public HttpContext? HttpContext { get; set; }
 
     [SupplyParameterFromForm(Name = "Input")]
     private LoginInput? FormInput { get; set; }
@@ -30,6 +37,7 @@ public sealed partial class Login
         if (result.Succeeded)
         {
             var user = await SignInManager.UserManager.FindByNameAsync(Input.UserName);
+            await Audit.RecordAsync(AuditAction.SignedIn, user?.UserName ?? Input.UserName, attemptedUserName: Input.UserName, clientIp: HttpContext?.Connection.RemoteIpAddress);
             var target = ReturnUrls.Sanitize(ReturnUrl);
             Navigation.NavigateTo(
                 user?.MustChangePassword == true ? $"/account/password?ReturnUrl={Uri.EscapeDataString(target)}" : target,
@@ -37,6 +45,7 @@ public sealed partial class Login
             return;
         }
 
+        await Audit.RecordAsync(result.IsLockedOut ? AuditAction.LockedOut : AuditAction.SignInFailed, null, attemptedUserName: Input.UserName, clientIp: HttpContext?.Connection.RemoteIpAddress);
         Message = result.IsLockedOut
             ? "This account is locked after too many failed sign-ins. Try again in 15 minutes, or ask an Admin to unlock it."
             : "The user name or password is wrong.";
