@@ -18,9 +18,10 @@ namespace OneOff.Dashboard.Tests.Runs;
 /// <summary>
 /// The run parts without a web host: the real store, feed, scheduler and commands over SQLite and a folder in
 /// <paramref name="root"/>, with a <see cref="ScriptedJobRunner"/> and a <see cref="FakeTimeProvider"/>. Two
-/// harnesses on the same root one after the other are a restart.
+/// harnesses on the same root one after the other are a restart. <paramref name="options"/>, when given, replaces
+/// the default run options (and <paramref name="maxConcurrent"/>).
 /// </summary>
-internal sealed class RunsHarness(string root, FakeTimeProvider time, ScriptedJobRunner runner, int maxConcurrent = 1) : IAsyncDisposable
+internal sealed class RunsHarness(string root, FakeTimeProvider time, ScriptedJobRunner runner, int maxConcurrent = 1, RunsOptions? options = null) : IAsyncDisposable
 {
     private ServiceProvider? _services;
     private bool _started;
@@ -62,7 +63,8 @@ internal sealed class RunsHarness(string root, FakeTimeProvider time, ScriptedJo
         services.AddDbContextFactory<DashboardDbContext>(db => db.UseSqlite($"Data Source={Path.Combine(root, "oneoff.db")};Pooling=False"));
         services.AddSingleton<IObjectStore>(ObjectsOf(root));
         services.AddSingleton<IJobRunner>(runner);
-        services.AddSingleton(Options.Create(new RunsOptions { MaxConcurrent = maxConcurrent }));
+        services.AddSingleton(Options.Create(options ?? new RunsOptions { MaxConcurrent = maxConcurrent }));
+        services.AddSingleton<RunLimits>();
         services.AddSingleton<RunFeed>();
         services.AddSingleton<RunStore>();
         services.AddSingleton<RunEndings>();
