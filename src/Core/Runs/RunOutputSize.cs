@@ -5,12 +5,13 @@ namespace OneOff.Core.Runs;
 /// budget <c>OneOff:Runs:DiskBudgetBytes</c> uses it). Slightly above what the job writes, never far below.
 /// </summary>
 /// <remarks>
-/// Measured from the files of CLI sweeps (<c>oneoff-job sweep</c>, Parquet.Net output as the job writes it):
-/// train/test 47 384 935 and 47 381 917 bytes for 1 000 000 points each, 712 355 for 15 000, 6 406 for 100
-/// (47.4 bytes a point); a grid file 184–199 KB whatever the size (10 201 cells, less when the surface is flat);
-/// a metrics file 1 108 bytes; a loss file 410 bytes for 1 iteration and 1 618 for 100 (12.2 bytes an iteration);
-/// the manifest 900 bytes plus about 225 a size. The default study: 2 962 459 bytes of objects, this estimate
-/// 2 977 000; one size of 1 000 000 + 1 000 000 points: 94 954 ... measured 94 954 494, estimated 96 204 000.
+/// Measured on 2026-12-02 from the objects of CLI sweeps (<c>oneoff-job sweep</c>, Parquet.Net output as the job
+/// writes it): <c>train</c> and <c>test</c> 47 384 935 and 47 381 917 bytes for 1 000 000 points each, 712 355 for
+/// 15 000, 6 406 for 100 (47.4 bytes a point); a grid file 184–199 KB whatever the size (10 201 cells; less when the
+/// surface is flat); a metrics file 1 108 bytes; a loss file 410 bytes for 1 iteration and 1 618 for 100 (12.2 bytes
+/// an iteration); the manifest 900 bytes plus about 225 a size. The default study wrote 2 962 459 bytes of objects
+/// (estimate 2 993 500); one size over 1 000 000 + 1 000 000 points 94 953 405 (estimate 96 203 013). The largest
+/// run the form accepts is estimated at 102.5 MB.
 /// </remarks>
 public static class RunOutputSize
 {

@@ -77,15 +77,21 @@ public static class WorkModel
 public sealed record WorkRate
 {
     /// <summary>
-    /// This machine (the 2-core AMD EPYC with AVX-512 the project is built on), whole job process, both cores:
-    /// 2.5 G work units per second and 1 s of fixed cost (process start, data, grids, Parquet, manifest).
+    /// This machine (the 2-core AMD EPYC with AVX-512 the project is built on) running the job alone, whole process,
+    /// both cores: 2.5 G work units per second and 0.5 s of fixed cost (process start and JIT, data, Parquet).
     /// </summary>
     /// <remarks>
-    /// Measured with CLI sweeps (<c>oneoff-job sweep --out DIR [flags]</c>, wall time of the whole process, work from
-    /// <see cref="WorkModel.Work"/>) on 2026-11-26, machine otherwise idle (load below 0.5):
-    /// LOCAL-RATE-MEASUREMENTS
+    /// The idle figure comes from bench/README.md (2026-11-25, machine otherwise idle): the default study
+    /// (2.70 G units) took 1.05–1.14 s of wall time for the whole process, ~1.0 s of it training, and the kernel runs
+    /// at 1.75 G sample·unit/s per core at H = 600. CLI sweeps measured for this model on 2026-12-02
+    /// (<c>oneoff-job sweep --out DIR …</c>, wall time of the process) ran while the machine was shared, at a load
+    /// average of 7–11 on its 2 cores, and were 25–45× slower: the default study 48.7 s and 33.9 s (2.70 G units:
+    /// 56–80 M units/s); <c>--train-size 50000 --hidden 100,200,400 --max-iter 200</c> 88.9 s (8.51 G units:
+    /// 96 M units/s). Work scaled with points × Σ sizes within each sweep (per-size fit_seconds in the manifests:
+    /// H = 100, 200, 400 took 29.5, 46.2 and 88.3 s). The rate is the idle one: a local run normally has the
+    /// machine to itself (<c>OneOff:Runs:MaxConcurrent</c> = 1); on a busy machine every estimate is optimistic.
     /// </remarks>
-    public static WorkRate Local { get; } = new(2.5e9, TimeSpan.FromSeconds(1));
+    public static WorkRate Local { get; } = new(2.5e9, TimeSpan.FromSeconds(0.5));
 
     /// <summary>Creates a rate.</summary>
     /// <param name="unitsPerSecond">Work units per second (positive, finite).</param>
