@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Microsoft.Extensions.Time.Testing;
 using OneOff.Core.Runs;
-using OneOff.Dashboard.Authentication;
 using OneOff.Dashboard.Configuration;
 using OneOff.Dashboard.Runs;
 using OneOff.Dashboard.Tests.Infrastructure;
@@ -28,7 +27,7 @@ public sealed class RunLimitsTests : IDisposable
         var work = WorkModel.Work(SmallParameters);
         await using var runs = await StartAsync(new RunsOptions { MaxWork = work * 10 / 42 });
 
-        var result = await SubmitAsync(runs, Operator("ann"), RunForms.Small());
+        var result = await SubmitAsync(runs, await runs.OperatorAsync("ann"), RunForms.Small());
 
         Assert.Null(result.Run);
         Assert.Empty(result.Errors);
@@ -44,7 +43,7 @@ public sealed class RunLimitsTests : IDisposable
     {
         await using var runs = await StartAsync(new RunsOptions { MaxWork = WorkModel.Work(SmallParameters) });
 
-        var result = await SubmitAsync(runs, Operator("ann"), RunForms.Small());
+        var result = await SubmitAsync(runs, await runs.OperatorAsync("ann"), RunForms.Small());
 
         Assert.Null(result.Refusal);
         Assert.NotNull(result.Run);
@@ -59,7 +58,7 @@ public sealed class RunLimitsTests : IDisposable
         form["hidden_sizes"] = string.Join(',', Enumerable.Range(1981, 20));
         form["max_iter"] = "10000";
 
-        var result = await SubmitAsync(runs, Operator("ann"), form);
+        var result = await SubmitAsync(runs, await runs.OperatorAsync("ann"), form);
 
         Assert.NotNull(result.Run);
     }
@@ -73,8 +72,8 @@ public sealed class RunLimitsTests : IDisposable
         largest["hidden_sizes"] = string.Join(',', Enumerable.Range(1981, 20));
         largest["max_iter"] = "10000";
 
-        var refused = await SubmitAsync(runs, Operator("ann"), largest);
-        var study = await SubmitAsync(runs, Operator("ann"), new Dictionary<string, string?>());
+        var refused = await SubmitAsync(runs, await runs.OperatorAsync("ann"), largest);
+        var study = await SubmitAsync(runs, await runs.OperatorAsync("ann"), new Dictionary<string, string?>());
 
         Assert.StartsWith("This run is 1", refused.Refusal, StringComparison.Ordinal);
         Assert.Contains("(OneOff:Runs:MaxWork)", refused.Refusal, StringComparison.Ordinal);
@@ -86,9 +85,9 @@ public sealed class RunLimitsTests : IDisposable
     {
         await using var runs = await StartAsync(new RunsOptions { MaxQueued = 2, MaxQueuedPerUser = 0 });
 
-        var first = await SubmitAsync(runs, Operator("ann"), RunForms.Small());
-        var second = await SubmitAsync(runs, Operator("bob"), RunForms.Small());
-        var third = await SubmitAsync(runs, Operator("cy"), RunForms.Small());
+        var first = await SubmitAsync(runs, await runs.OperatorAsync("ann"), RunForms.Small());
+        var second = await SubmitAsync(runs, await runs.OperatorAsync("bob"), RunForms.Small());
+        var third = await SubmitAsync(runs, await runs.OperatorAsync("cy"), RunForms.Small());
 
         Assert.NotNull(first.Run);
         Assert.NotNull(second.Run);
@@ -104,10 +103,10 @@ public sealed class RunLimitsTests : IDisposable
     {
         await using var runs = await StartAsync(new RunsOptions { MaxQueued = 0, MaxQueuedPerUser = 2 });
 
-        var first = await SubmitAsync(runs, Operator("ann"), RunForms.Small());
-        var second = await SubmitAsync(runs, Operator("ann"), RunForms.Small());
-        var third = await SubmitAsync(runs, Operator("ann"), RunForms.Small());
-        var other = await SubmitAsync(runs, Operator("bob"), RunForms.Small());
+        var first = await SubmitAsync(runs, await runs.OperatorAsync("ann"), RunForms.Small());
+        var second = await SubmitAsync(runs, await runs.OperatorAsync("ann"), RunForms.Small());
+        var third = await SubmitAsync(runs, await runs.OperatorAsync("ann"), RunForms.Small());
+        var other = await SubmitAsync(runs, await runs.OperatorAsync("bob"), RunForms.Small());
 
         Assert.NotNull(first.Run);
         Assert.NotNull(second.Run);
@@ -121,7 +120,7 @@ public sealed class RunLimitsTests : IDisposable
     public async Task Submit_AfterAQueuedRunIsCancelled_IsAcceptedAgain()
     {
         await using var runs = await StartAsync(new RunsOptions { MaxQueuedPerUser = 2 });
-        var ann = Operator("ann");
+        var ann = await runs.OperatorAsync("ann");
         await SubmitAsync(runs, ann, RunForms.Small());
         var queued = (await SubmitAsync(runs, ann, RunForms.Small())).Run!;
         var refused = await SubmitAsync(runs, ann, RunForms.Small());
@@ -137,7 +136,11 @@ public sealed class RunLimitsTests : IDisposable
     public async Task Submit_ConcurrentSubmitsWithALimitOfOne_OnlyOnePasses()
     {
         await using var runs = await StartAsync(new RunsOptions { MaxQueued = 1 });
-        var users = Enumerable.Range(0, 12).Select(i => Operator($"user{i}")).ToArray();
+        var users = new List<ClaimsPrincipal>();
+        for (var i = 0; i < 12; i++)
+        {
+            users.Add(await runs.OperatorAsync($"user{i}"));
+        }
 
         var results = await Task.WhenAll(users.Select(u => Task.Run(() => SubmitAsync(runs, u, RunForms.Small()), Ct)));
 
@@ -150,7 +153,7 @@ public sealed class RunLimitsTests : IDisposable
     public async Task Submit_SameKeyAgainAtTheLimit_ReturnsTheRunItCreated()
     {
         await using var runs = await StartAsync(new RunsOptions { MaxQueued = 1, MaxQueuedPerUser = 1, DiskBudgetBytes = RunOutputSize.Estimate(SmallParameters) });
-        var ann = Operator("ann");
+        var ann = await runs.OperatorAsync("ann");
         var key = RunForms.Key();
 
         var first = await runs.Commands.SubmitAsync(ann, RunForms.Small(), key, Ct);
@@ -171,7 +174,7 @@ public sealed class RunLimitsTests : IDisposable
         {
             await tight.Objects.PutAsync("runs/old-run/train/part-0.parquet", stored, Ct);
 
-            var refused = await SubmitAsync(tight, Operator("ann"), RunForms.Small());
+            var refused = await SubmitAsync(tight, await tight.OperatorAsync("ann"), RunForms.Small());
 
             Assert.Null(refused.Run);
             Assert.Equal(
@@ -181,7 +184,7 @@ public sealed class RunLimitsTests : IDisposable
 
         await using var exact = await StartAsync(new RunsOptions { DiskBudgetBytes = stored.Length + needs });
 
-        var accepted = await SubmitAsync(exact, Operator("ann"), RunForms.Small());
+        var accepted = await SubmitAsync(exact, await exact.OperatorAsync("ann"), RunForms.Small());
 
         Assert.NotNull(accepted.Run);
     }
@@ -192,9 +195,9 @@ public sealed class RunLimitsTests : IDisposable
         var needs = RunOutputSize.Estimate(SmallParameters);
         await using var runs = await StartAsync(new RunsOptions { DiskBudgetBytes = (2 * needs) + 10 });
 
-        var first = await SubmitAsync(runs, Operator("ann"), RunForms.Small());
-        var second = await SubmitAsync(runs, Operator("bob"), RunForms.Small());
-        var third = await SubmitAsync(runs, Operator("cy"), RunForms.Small());
+        var first = await SubmitAsync(runs, await runs.OperatorAsync("ann"), RunForms.Small());
+        var second = await SubmitAsync(runs, await runs.OperatorAsync("bob"), RunForms.Small());
+        var third = await SubmitAsync(runs, await runs.OperatorAsync("cy"), RunForms.Small());
 
         Assert.NotNull(first.Run);
         Assert.NotNull(second.Run);
@@ -209,18 +212,15 @@ public sealed class RunLimitsTests : IDisposable
         await runs.Objects.PutAsync("runs/from-cli/grid/n_hidden=5/part-0.parquet", new byte[1001], Ct);
         await runs.Objects.PutAsync("elsewhere/big", new byte[100_000], Ct);
 
-        var refused = await SubmitAsync(runs, Operator("ann"), RunForms.Small());
+        var refused = await SubmitAsync(runs, await runs.OperatorAsync("ann"), RunForms.Small());
         await runs.Objects.DeletePrefixAsync("runs/from-cli/", Ct);
-        var accepted = await SubmitAsync(runs, Operator("ann"), RunForms.Small());
+        var accepted = await SubmitAsync(runs, await runs.OperatorAsync("ann"), RunForms.Small());
 
         Assert.NotNull(refused.Refusal);
         Assert.NotNull(accepted.Run);
     }
 
     public void Dispose() => _folder.Dispose();
-
-    private static ClaimsPrincipal Operator(string name) =>
-        new(new ClaimsIdentity([new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, DashboardRoles.Operator)], "test"));
 
     private static Task<SubmitResult> SubmitAsync(RunsHarness runs, ClaimsPrincipal user, Dictionary<string, string?> form) =>
         runs.Commands.SubmitAsync(user, form, RunForms.Key(), Ct);

@@ -123,11 +123,12 @@ internal sealed class RunsHarness(string root, FakeTimeProvider time, ScriptedJo
         _services = null;
     }
 
-    private async Task<ClaimsPrincipal> OperatorAsync()
+    /// <summary>A signed-in Operator named <paramref name="userName"/>, created in the harness's store unless it exists.</summary>
+    public async Task<ClaimsPrincipal> OperatorAsync(string userName = "operator")
     {
         await using var scope = _services!.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<DashboardUser>>();
-        var user = await users.FindByNameAsync("operator");
+        var user = await users.FindByNameAsync(userName);
         if (user is null)
         {
             // The first harness on a root creates the user; a restarted one finds it.
@@ -140,7 +141,7 @@ internal sealed class RunsHarness(string root, FakeTimeProvider time, ScriptedJo
                 }
             }
 
-            user = new DashboardUser { UserName = "operator" };
+            user = new DashboardUser { UserName = userName };
             await users.CreateAsync(user);
             await users.AddToRolesAsync(user, DashboardRoles.Implied(DashboardRoles.Operator));
         }
