@@ -172,6 +172,22 @@ public abstract class ObjectStoreContractTests
     }
 
     [Fact]
+    public async Task SizeOfPrefixAsync_SumsTheBytesOfTheObjectsUnderThePrefixOnly()
+    {
+        var store = await CreateStoreAsync();
+        await store.PutAsync("runs/r1/a", new byte[1000], Ct);
+        await store.PutAsync("runs/r1/b/c", new byte[234], Ct);
+        await store.PutAsync("runs/r1/empty", Array.Empty<byte>(), Ct);
+        await store.PutAsync("runs/r10/a", new byte[5], Ct);
+        await store.PutAsync("other/a", new byte[7], Ct);
+
+        Assert.Equal(1234, await store.SizeOfPrefixAsync("runs/r1/", Ct));
+        Assert.Equal(1239, await store.SizeOfPrefixAsync("runs/", Ct));
+        Assert.Equal(1246, await store.SizeOfPrefixAsync(string.Empty, Ct));
+        Assert.Equal(0, await store.SizeOfPrefixAsync("runs/r9/", Ct));
+    }
+
+    [Fact]
     public async Task DeletePrefixAsync_DeletesOnlyThatPrefixAndCounts()
     {
         var store = await CreateStoreAsync();

@@ -185,6 +185,21 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
     }
 
     /// <inheritdoc />
+    public async Task<long> SizeOfPrefixAsync(string prefix, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        ObjectKeys.Validate(prefix, allowEmpty: true);
+        var request = new ListObjectsV2Request { BucketName = _location.Bucket, Prefix = _location.Prefix + prefix };
+        var bytes = 0L;
+        await foreach (var item in _s3.Paginators.ListObjectsV2(request).S3Objects.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            bytes += item.Size ?? 0;
+        }
+
+        return bytes;
+    }
+
+    /// <inheritdoc />
     public async Task<int> DeletePrefixAsync(string prefix, CancellationToken cancellationToken = default)
     {
         var deleted = 0;

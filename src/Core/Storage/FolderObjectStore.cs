@@ -74,6 +74,26 @@ public sealed class FolderObjectStore : IObjectStore
     }
 
     /// <inheritdoc />
+    public Task<long> SizeOfPrefixAsync(string prefix, CancellationToken cancellationToken = default)
+    {
+        var bytes = 0L;
+        foreach (var key in ListKeys(prefix))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                bytes += new FileInfo(PathOf(key)).Length;
+            }
+            catch (FileNotFoundException)
+            {
+                // Deleted since it was listed: it takes no space any more.
+            }
+        }
+
+        return Task.FromResult(bytes);
+    }
+
+    /// <inheritdoc />
     public Task<int> DeletePrefixAsync(string prefix, CancellationToken cancellationToken = default)
     {
         var deleted = 0;

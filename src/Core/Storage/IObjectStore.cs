@@ -29,6 +29,9 @@ public interface IObjectStore
     /// <summary>Every key that starts with <paramref name="prefix"/>, in ordinal order, all pages.</summary>
     IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken cancellationToken = default);
 
+    /// <summary>The total size in bytes of every object whose key starts with <paramref name="prefix"/> (0 when there is none).</summary>
+    Task<long> SizeOfPrefixAsync(string prefix, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes every object whose key starts with <paramref name="prefix"/>; returns how many were deleted.</summary>
     Task<int> DeletePrefixAsync(string prefix, CancellationToken cancellationToken = default);
 }

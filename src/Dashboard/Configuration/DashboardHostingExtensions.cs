@@ -91,6 +91,7 @@ public static class DashboardHostingExtensions
         services.TryAddSingleton<RunEndings>();
         services.TryAddSingleton<RunAdoption>();
         services.TryAddSingleton<RunScheduler>();
+        services.TryAddSingleton<RunLimits>();
         services.TryAddSingleton<RunCommands>();
         services.TryAddSingleton<RunQueries>();
         services.AddHostedService(sp => sp.GetRequiredService<RunScheduler>());

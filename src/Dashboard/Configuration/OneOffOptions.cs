@@ -52,6 +52,26 @@ public sealed class RunsOptions
     /// <summary><c>OneOff:Runs:MaxConcurrent</c>: how many runs execute at once (default 1).</summary>
     public int MaxConcurrent { get; set; } = 1;
 
+    /// <summary>
+    /// <c>OneOff:Runs:MaxWork</c>: the largest run allowed, in the work units of <see cref="OneOff.Core.Runs.WorkModel"/>
+    /// (training points × Σ hidden sizes × evaluations); 0 = no limit. Default 300 G: about 2 minutes on this
+    /// machine idle (<see cref="OneOff.Core.Runs.WorkRate.Local"/>), over 100 times the default study.
+    /// </summary>
+    public long MaxWork { get; set; } = 300_000_000_000;
+
+    /// <summary><c>OneOff:Runs:MaxQueued</c>: how many runs of all users may be queued or active at once; 0 = no limit (default 20).</summary>
+    public int MaxQueued { get; set; } = 20;
+
+    /// <summary><c>OneOff:Runs:MaxQueuedPerUser</c>: how many runs one user may have queued or active at once; 0 = no limit (default 3).</summary>
+    public int MaxQueuedPerUser { get; set; } = 3;
+
+    /// <summary>
+    /// <c>OneOff:Runs:DiskBudgetBytes</c>: the bytes all runs' outputs (the store's <c>runs/</c>) may take, the new run's
+    /// estimated output (<see cref="OneOff.Core.Runs.RunOutputSize"/>) and the unfinished runs' included; 0 = no limit.
+    /// Default 10 GB: about 3 000 default studies, or 100 of the largest the form accepts.
+    /// </summary>
+    public long DiskBudgetBytes { get; set; } = 10_000_000_000;
+
     /// <summary><c>OneOff:Runs:JobPath</c>: the built job; default <c>job/oneoff-job.dll</c> beside the dashboard.</summary>
     public string? JobPath { get; set; }
 

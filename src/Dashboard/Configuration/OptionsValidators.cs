@@ -96,6 +96,26 @@ public sealed class RunsOptionsValidator : IValidateOptions<RunsOptions>
             failures.Add($"OneOff:Runs:MaxConcurrent must be from 1 to {MaxConcurrentLimit} (got {options.MaxConcurrent}).");
         }
 
+        if (options.MaxWork < 0)
+        {
+            failures.Add($"OneOff:Runs:MaxWork must be 0 (no limit) or a positive number of work units (got {options.MaxWork}); leave it unset for the default.");
+        }
+
+        if (options.MaxQueued < 0)
+        {
+            failures.Add($"OneOff:Runs:MaxQueued must be 0 (no limit) or a positive number of runs (got {options.MaxQueued}); leave it unset for the default.");
+        }
+
+        if (options.MaxQueuedPerUser < 0)
+        {
+            failures.Add($"OneOff:Runs:MaxQueuedPerUser must be 0 (no limit) or a positive number of runs (got {options.MaxQueuedPerUser}); leave it unset for the default.");
+        }
+
+        if (options.DiskBudgetBytes < 0)
+        {
+            failures.Add($"OneOff:Runs:DiskBudgetBytes must be 0 (no limit) or a positive number of bytes (got {options.DiskBudgetBytes}); leave it unset for the default.");
+        }
+
         if (!string.IsNullOrWhiteSpace(options.JobPath) && !File.Exists(options.JobPath))
         {
             failures.Add($"OneOff:Runs:JobPath must name the built oneoff-job (.dll or executable), but '{options.JobPath}' does not exist.");

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using OneOff.Dashboard.Runs;
 using OneOff.Core.Runs;
@@ -6,9 +7,10 @@ namespace OneOff.Dashboard.Model;
 
 /// <summary>
 /// The logic of <c>/</c>: the run list kept current by <see cref="RunQueries.RunChanged"/>, and the parameter
-/// form (labels, defaults and validation from the parameter table, one message per field).
+/// form (labels, defaults and validation from the parameter table, one message per field), with the run limits and
+/// the run's work against <c>OneOff:Runs:MaxWork</c> as the user types.
 /// </summary>
-public sealed class RunListViewModel(RunQueries runs, RunCommands commands)
+public sealed class RunListViewModel(RunQueries runs, RunCommands commands, RunLimits limits)
 {
     private readonly Dictionary<string, string> _values = Defaults();
     private readonly Dictionary<string, string> _errors = new(StringComparer.Ordinal);
@@ -23,6 +25,18 @@ public sealed class RunListViewModel(RunQueries runs, RunCommands commands)
     public string? FormMessage { get; private set; }
 
     public bool IsSubmitting { get; private set; }
+
+    /// <summary>The effective run limits with their keys (the disk use as of <see cref="LoadAsync"/>).</summary>
+    public IReadOnlyList<RunLimit> Limits { get; private set; } = [];
+
+    /// <summary>
+    /// The form's work against the limit ("Work: 38 % of the limit, about 1 min on this machine"); null while a field
+    /// the work depends on is not valid.
+    /// </summary>
+    public string? WorkText => Parsed() is { } p ? WorkTextOf(p) : null;
+
+    /// <summary>Why the form's run is over <c>OneOff:Runs:MaxWork</c>, or null.</summary>
+    public string? WorkError => Parsed() is { } p ? limits.WorkRefusal(p) : null;
 
     /// <summary>One key per filled-in form: a second click of the same submission starts no second run.</summary>
     public string SubmissionKey { get; private set; } = NewKey();
@@ -60,8 +74,11 @@ public sealed class RunListViewModel(RunQueries runs, RunCommands commands)
         SubmissionKey = NewKey();
     }
 
-    public async Task LoadAsync(CancellationToken cancellationToken = default) =>
+    public async Task LoadAsync(CancellationToken cancellationToken = default)
+    {
         _runs = [.. await runs.ListAsync(cancellationToken).ConfigureAwait(false)];
+        Limits = limits.Describe(await limits.StoredBytesAsync(cancellationToken).ConfigureAwait(false));
+    }
 
     /// <summary>Applies a pushed change; true when the list changed.</summary>
     public bool Apply(RunChange change)
@@ -126,6 +143,21 @@ public sealed class RunListViewModel(RunQueries runs, RunCommands commands)
         {
             IsSubmitting = false;
         }
+    }
+
+    private RunParameters? Parsed() =>
+        RunParameterParser.Parse(Fields.ToDictionary(f => f.Key, f => (string?)ValueOf(f), StringComparer.Ordinal)).Parameters;
+
+    private string WorkTextOf(RunParameters parameters)
+    {
+        var about = RunLimits.Duration(RunLimits.Rate.Duration(parameters));
+        if (limits.WorkShare(parameters) is not { } share)
+        {
+            return $"Work: {WorkModel.Format(WorkModel.Work(parameters))} units (no limit), about {about} on this machine";
+        }
+
+        var percent = (share * 100).ToString(share < 0.1 ? "0.#" : "#,0", CultureInfo.InvariantCulture);
+        return $"Work: {percent} % of the limit, about {about} on this machine";
     }
 
     private static Dictionary<string, string> Defaults() =>

@@ -16,6 +16,7 @@ public sealed partial class RunCommands(
     RunStore runs,
     RunFeed feed,
     RunScheduler scheduler,
+    RunLimits limits,
     IObjectStore store,
     UserStandings standings,
     AuditLog audit,
@@ -47,13 +48,20 @@ public sealed partial class RunCommands(
         }
 
         var createdBy = standing.UserName;
-        var (run, created) = await runs.AddOnceAsync(idempotencyKey, () => RunKeys.NewRunId(time), id =>
+        var storedBytes = await limits.StoredBytesForAdmissionAsync(cancellationToken).ConfigureAwait(false);
+        var added = await runs.AddOnceAsync(idempotencyKey, () => RunKeys.NewRunId(time), id =>
         {
             var parameters = outcome.Parameters with { RunId = id };
             return RunRecord.Queue(id, idempotencyKey, createdBy, time.GetUtcNow().UtcDateTime,
                 RunSnapshot.ToStored(parameters), RunSnapshot.ToStored(RunSnapshot.InitialSizes(parameters)));
-        }, cancellationToken).ConfigureAwait(false);
-        if (created)
+        }, unfinished => limits.Refusal(outcome.Parameters, createdBy, storedBytes, unfinished), cancellationToken).ConfigureAwait(false);
+        if (added.Run is not { } run)
+        {
+            LogOverLimit(createdBy, added.Refusal);
+            return new SubmitResult(null, [], added.Refusal);
+        }
+
+        if (added.Created)
         {
             LogQueued(run.Id, run.CreatedBy);
             await audit.RecordAsync(AuditAction.RunStarted, run.CreatedBy, target: run.Id).ConfigureAwait(false);
@@ -168,6 +176,9 @@ public sealed partial class RunCommands(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} queued by {User}")]
     private partial void LogQueued(string runId, string user);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run of {User} refused by a limit: {Refusal}")]
+    private partial void LogOverLimit(string user, string? refusal);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused: {User} may not {Action} ({Reason})")]
     private partial void LogRefused(string? user, string action, string reason);

@@ -10,6 +10,9 @@ namespace OneOff.Dashboard.Runs;
 /// </summary>
 public sealed class RunStore(IDbContextFactory<DashboardDbContext> dbFactory, RunFeed feed) : IDisposable
 {
+    // The states of a run that is queued or active (RunRecord.IsFinished is false), in a form EF Core translates.
+    private static readonly RunState[] s_unfinishedStates = [RunState.Queued, RunState.Starting, RunState.Running, RunState.Cancelling];
+
     private readonly SemaphoreSlim _writes = new(1, 1);
 
     /// <summary>Every run, newest first, as its record says (no live progress).</summary>
@@ -47,10 +50,18 @@ public sealed class RunStore(IDbContextFactory<DashboardDbContext> dbFactory, Ru
 
     /// <summary>
     /// Adds the record <paramref name="create"/> makes for a fresh id from <paramref name="newId"/>, unless a record
-    /// with <paramref name="idempotencyKey"/> exists: then returns that one (<c>Created</c> false).
+    /// with <paramref name="idempotencyKey"/> exists: then returns that one (<c>Created</c> false). A new record is
+    /// added only when <paramref name="admit"/>, shown the runs that are not finished, returns null; its text
+    /// otherwise is the refusal and nothing is added. The check and the insert happen under the write lock, so
+    /// two submissions cannot both pass a limit that only one fits. A record that already has the key is returned
+    /// without asking <paramref name="admit"/>: a re-submission is never refused because of itself.
     /// </summary>
-    public async Task<(RunSnapshot Run, bool Created)> AddOnceAsync(string idempotencyKey, Func<string> newId, Func<string, RunRecord> create, CancellationToken cancellationToken)
+    public async Task<AddOutcome> AddOnceAsync(
+        string idempotencyKey, Func<string> newId, Func<string, RunRecord> create, Func<IReadOnlyList<RunSnapshot>, string?> admit, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(newId);
+        ArgumentNullException.ThrowIfNull(create);
+        ArgumentNullException.ThrowIfNull(admit);
         RunSnapshot snapshot;
         await _writes.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -59,7 +70,14 @@ public sealed class RunStore(IDbContextFactory<DashboardDbContext> dbFactory, Ru
             var existing = await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.IdempotencyKey == idempotencyKey, cancellationToken).ConfigureAwait(false);
             if (existing is not null)
             {
-                return (RunSnapshot.From(existing), false);
+                return new AddOutcome(RunSnapshot.From(existing), false, null);
+            }
+
+            var unfinished = await db.Runs.AsNoTracking().Where(r => s_unfinishedStates.Contains(r.State))
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            if (admit([.. unfinished.Select(RunSnapshot.From)]) is { } refusal)
+            {
+                return new AddOutcome(null, false, refusal);
             }
 
             string id;
@@ -80,7 +98,7 @@ public sealed class RunStore(IDbContextFactory<DashboardDbContext> dbFactory, Ru
         }
 
         feed.Publish(snapshot);
-        return (snapshot, true);
+        return new AddOutcome(snapshot, true, null);
     }
 
     /// <summary>Adds <paramref name="record"/> unless a record with its id exists; the added run, or null.</summary>
@@ -167,3 +185,6 @@ public sealed class RunStore(IDbContextFactory<DashboardDbContext> dbFactory, Ru
 
     public void Dispose() => _writes.Dispose();
 }
+
+/// <summary>What <see cref="RunStore.AddOnceAsync"/> did: the run (new or the key's), or the refusal.</summary>
+public sealed record AddOutcome(RunSnapshot? Run, bool Created, string? Refusal);

@@ -19,9 +19,10 @@ namespace OneOff.Dashboard.Tests.Runs;
 /// <summary>
 /// The run parts without a web host: the real store, feed, scheduler and commands over SQLite and a folder in
 /// <paramref name="root"/>, with a <see cref="ScriptedJobRunner"/> and a <see cref="FakeTimeProvider"/>. Two
-/// harnesses on the same root one after the other are a restart.
+/// harnesses on the same root one after the other are a restart. <paramref name="options"/>, when given, replaces
+/// the default run options (and <paramref name="maxConcurrent"/>).
 /// </summary>
-internal sealed class RunsHarness(string root, FakeTimeProvider time, ScriptedJobRunner runner, int maxConcurrent = 1) : IAsyncDisposable
+internal sealed class RunsHarness(string root, FakeTimeProvider time, ScriptedJobRunner runner, int maxConcurrent = 1, RunsOptions? options = null) : IAsyncDisposable
 {
     private ServiceProvider? _services;
     private bool _started;
@@ -63,7 +64,8 @@ internal sealed class RunsHarness(string root, FakeTimeProvider time, ScriptedJo
         services.AddDbContextFactory<DashboardDbContext>(db => db.UseSqlite($"Data Source={Path.Combine(root, "oneoff.db")};Pooling=False"));
         services.AddSingleton<IObjectStore>(ObjectsOf(root));
         services.AddSingleton<IJobRunner>(runner);
-        services.AddSingleton(Options.Create(new RunsOptions { MaxConcurrent = maxConcurrent }));
+        services.AddSingleton(Options.Create(options ?? new RunsOptions { MaxConcurrent = maxConcurrent }));
+        services.AddSingleton<RunLimits>();
         services.AddSingleton<RunFeed>();
         services.AddSingleton<RunStore>();
         services.AddSingleton<RunEndings>();
@@ -124,11 +126,12 @@ internal sealed class RunsHarness(string root, FakeTimeProvider time, ScriptedJo
         _services = null;
     }
 
-    private async Task<ClaimsPrincipal> OperatorAsync()
+    /// <summary>A signed-in Operator named <paramref name="userName"/>, created in the harness's store unless it exists.</summary>
+    public async Task<ClaimsPrincipal> OperatorAsync(string userName = "operator")
     {
         await using var scope = _services!.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<DashboardUser>>();
-        var user = await users.FindByNameAsync("operator");
+        var user = await users.FindByNameAsync(userName);
         if (user is null)
         {
             // The first harness on a root creates the user; a restarted one finds it.
@@ -141,7 +144,7 @@ internal sealed class RunsHarness(string root, FakeTimeProvider time, ScriptedJo
                 }
             }
 
-            user = new DashboardUser { UserName = "operator" };
+            user = new DashboardUser { UserName = userName };
             await users.CreateAsync(user);
             await users.AddToRolesAsync(user, DashboardRoles.Implied(DashboardRoles.Operator));
         }
