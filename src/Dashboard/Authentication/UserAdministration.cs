@@ -63,7 +63,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, TimeProvider
             return "Enter a password.";
         }
 
-        if (PasswordRules.Check(password) is { } problem)
+        if (PasswordRules.Check(password, userName) is { } problem)
         {
             return $"Password {problem}.";
         }
@@ -120,7 +120,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, TimeProvider
                 return "Enter the new password.";
             }
 
-            if (PasswordRules.Check(newPassword) is { } problem)
+            if (PasswordRules.Check(newPassword, user.UserName) is { } problem)
             {
                 return $"Password {problem}.";
             }

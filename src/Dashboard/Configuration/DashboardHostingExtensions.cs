@@ -122,8 +122,10 @@ public static class DashboardHostingExtensions
         // Before the status-code pages: a refused circuit is a bare 403, not a re-executed page.
         app.UseSameOriginCircuits();
         app.UseStatusCodePagesWithReExecute("/not-found");
+        app.UseSignInRateLimits();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseTwoFactorRequirement();
         app.UseAntiforgery();
 
         // Static files are public (the login page needs its stylesheet and script); everything else is not.
@@ -134,6 +136,7 @@ public static class DashboardHostingExtensions
             await signIn.SignOutAsync().ConfigureAwait(false);
             return TypedResults.LocalRedirect("/login");
         }).WithMetadata(new SkipStatusCodePagesAttribute());
+        app.MapPasswordStrength();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
@@ -251,6 +254,13 @@ public static class DashboardHostingExtensions
             .AddEntityFrameworkStores<DashboardDbContext>()
             .AddSignInManager()
             .AddDefaultTokenProviders();
+        // One password rule for every path (PasswordRules), in place of Identity's composition rules.
+        services.Replace(ServiceDescriptor.Scoped<IPasswordValidator<DashboardUser>, PasswordPolicyValidator>());
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateOnStart();
+        services.TryAddSingleton<DummyPasswordHash>();
+        services.TryAddScoped<PasswordSignIn>();
+        services.TryAddScoped<TwoFactorRequirement>();
+        services.AddSignInRateLimits();
         // A locked user or one with other roles (a new security stamp) is signed out within a minute.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
         services.ConfigureApplicationCookie(o =>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using OneOff.Dashboard.Authentication;
+using OneOff.Dashboard.Data;
 
 namespace OneOff.Dashboard.Configuration;
 
@@ -105,7 +106,10 @@ public sealed class RunsOptionsValidator : IValidateOptions<RunsOptions>
     }
 }
 
-/// <summary>Checks <see cref="AdminOptions"/>: a given password must meet the password rules.</summary>
+/// <summary>
+/// Checks <see cref="AdminOptions"/>: a given password must meet the password rules (the first admin's name
+/// included), so that a weak one stops the app at start rather than failing when the admin is created.
+/// </summary>
 public sealed class AdminOptionsValidator : IValidateOptions<AdminOptions>
 {
     public ValidateOptionsResult Validate(string? name, AdminOptions options)
@@ -116,7 +120,7 @@ public sealed class AdminOptionsValidator : IValidateOptions<AdminOptions>
             return ValidateOptionsResult.Success;
         }
 
-        var problem = PasswordRules.Check(options.Password);
+        var problem = PasswordRules.Check(options.Password, DatabaseInitializer.AdminUserName);
         return problem is null
             ? ValidateOptionsResult.Success
             : ValidateOptionsResult.Fail($"OneOff:Admin:Password {problem} (leave it unset to have one generated).");
