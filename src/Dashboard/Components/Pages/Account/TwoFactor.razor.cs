@@ -30,13 +30,13 @@ public sealed partial class TwoFactor
     [SupplyParameterFromQuery(Name = "ReturnUrl")]
     public string? ReturnUrl { get; set; }
 
-    [SupplyParameterFromForm(FormName = "enable-two-factor")]
+    [SupplyParameterFromForm(FormName = "enable-two-factor", Name = "Enable")]
     private CodeInput? EnableForm { get; set; }
 
-    [SupplyParameterFromForm(FormName = "new-codes")]
+    [SupplyParameterFromForm(FormName = "new-codes", Name = "NewCodes")]
     private PasswordInput? NewCodesForm { get; set; }
 
-    [SupplyParameterFromForm(FormName = "disable-two-factor")]
+    [SupplyParameterFromForm(FormName = "disable-two-factor", Name = "Disable")]
     private PasswordInput? DisableForm { get; set; }
 
     private CodeInput Enable => EnableForm ??= new();
