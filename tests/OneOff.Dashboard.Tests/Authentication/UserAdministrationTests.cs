@@ -134,7 +134,7 @@ public sealed class UserAdministrationTests(DashboardFixture fixture) : IClassFi
         using var client = app.Client();
         (await DashboardApp.LogInAsync(client, "admin", generated)).Dispose();
 
-        using var changed = await PostChangeAsync(client, generated, "Admin-Changed-2026");
+        using var changed = await PostChangeAsync(client, generated, "Granite-Changed-2026");
 
         Assert.Contains("Your password has been changed", await changed.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
         Assert.False(File.Exists(file), "the generated password is deleted once changed");

@@ -59,7 +59,8 @@ public sealed partial class LoginTwoFactor
             return;
         }
 
-        var code = new string([.. Input.Code.Where(c => !char.IsWhiteSpace(c) && c != '-')]);
+        // Spaces never belong to a code; a recovery code keeps its dash (it is compared as stored).
+        var code = new string([.. Input.Code.Where(c => !char.IsWhiteSpace(c) && (Recovery || c != '-'))]);
         var result = Recovery
             ? await SignInManager.TwoFactorRecoveryCodeSignInAsync(code)
             : await SignInManager.TwoFactorAuthenticatorSignInAsync(code, isPersistent: false, rememberClient: false);
