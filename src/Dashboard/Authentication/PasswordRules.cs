@@ -36,6 +36,8 @@ public static class PasswordRules
     /// </summary>
     private const int ScoredLength = 64;
 
+    private const string ContainsUserName = "It contains the user name.";
+
     private static readonly string[] Labels = ["Very weak", "Weak", "Fair", "Strong", "Very strong"];
 
     /// <summary>The hint shown under a new-password field.</summary>
@@ -79,6 +81,7 @@ public static class PasswordRules
         {
             problem = "must not contain the user name";
             score = Math.Min(score, 1);
+            suggestions.Remove(ContainsUserName);
         }
         else if (password.Length < MinLength)
         {
@@ -104,7 +107,7 @@ public static class PasswordRules
         {
             var line = match switch
             {
-                DictionaryMatch { DictionaryName: "user_inputs" } => "It contains the user name.",
+                DictionaryMatch { DictionaryName: "user_inputs" } => ContainsUserName,
                 DictionaryMatch { DictionaryName: "passwords", Rank: <= 1000 } => "It contains one of the most common passwords.",
                 DictionaryMatch { DictionaryName: "passwords" } => "It contains a common password.",
                 DictionaryMatch { DictionaryName: "male_names" or "female_names" or "surnames" } => "Names are easy to guess.",
