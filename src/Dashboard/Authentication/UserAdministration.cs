@@ -65,7 +65,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, UserStanding
             return "Enter a password.";
         }
 
-        if (PasswordRules.Check(password) is { } problem)
+        if (PasswordRules.Check(password, userName) is { } problem)
         {
             return $"Password {problem}.";
         }
@@ -128,7 +128,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, UserStanding
                 return "Enter the new password.";
             }
 
-            if (PasswordRules.Check(newPassword) is { } problem)
+            if (PasswordRules.Check(newPassword, user.UserName) is { } problem)
             {
                 return $"Password {problem}.";
             }

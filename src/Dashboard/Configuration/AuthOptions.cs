@@ -31,4 +31,11 @@ public sealed class AuthOptions
 
     /// <summary>The absolute limit.</summary>
     public TimeSpan AbsoluteTimeout => TimeSpan.FromHours(AbsoluteTimeoutHours);
+
+    /// <summary>
+    /// <c>OneOff:Auth:RequireTwoFactorForAdmins</c>: Admins must sign in with an authenticator app as well (default
+    /// false). An Admin without one is sent to <c>/account/two-factor</c> after signing in and can use nothing else
+    /// until it is set up.
+    /// </summary>
+    public bool RequireTwoFactorForAdmins { get; set; }
 }

@@ -137,9 +137,11 @@ public static class DashboardHostingExtensions
         // Before the status-code pages: a refused circuit is a bare 403, not a re-executed page.
         app.UseSameOriginCircuits();
         app.UseStatusCodePagesWithReExecute("/not-found");
+        app.UseSignInRateLimits();
         app.UseAuthentication();
         app.UsePasswordChangeGate();
         app.UseAuthorization();
+        app.UseTwoFactorRequirement();
         app.UseAntiforgery();
 
         // Static files are public (the login page needs its stylesheet and script); everything else is not.
@@ -161,6 +163,7 @@ public static class DashboardHostingExtensions
             await audit.RecordAsync(AuditAction.SignedOut, who, target: who, clientIp: http.Connection.RemoteIpAddress).ConfigureAwait(false);
             return TypedResults.LocalRedirect("/login");
         }).WithMetadata(new SkipStatusCodePagesAttribute());
+        app.MapPasswordStrength();
         // Our own policy says frame-ancestors 'none' (SecurityHeaders): no second, weaker header from Blazor.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;
@@ -281,6 +284,13 @@ public static class DashboardHostingExtensions
             .AddEntityFrameworkStores<DashboardDbContext>()
             .AddSignInManager()
             .AddDefaultTokenProviders();
+
+        // One password rule for every path (PasswordRules), in place of Identity's composition rules.
+        services.Replace(ServiceDescriptor.Scoped<IPasswordValidator<DashboardUser>, PasswordPolicyValidator>());
+        services.TryAddSingleton<DummyPasswordHash>();
+        services.TryAddScoped<PasswordSignIn>();
+        services.TryAddScoped<TwoFactorRequirement>();
+        services.AddSignInRateLimits();
 
         // Every request checks the cookie's security stamp against the store (one indexed SQLite read): a lock, a
         // new role, a password reset or a logout ends the session at its next request. A refreshed principal keeps

@@ -125,7 +125,11 @@ public sealed class RunsOptionsValidator : IValidateOptions<RunsOptions>
     }
 }
 
-/// <summary>Checks <see cref="AdminOptions"/>: a user name as the Users page accepts, a password that meets the rules.</summary>
+/// <summary>
+/// Checks <see cref="AdminOptions"/>: a user name as the Users page accepts, and a given password that meets the
+/// password rules (the first admin's name included), so that a weak one stops the app at start rather than
+/// failing when the admin is created.
+/// </summary>
 public sealed class AdminOptionsValidator : IValidateOptions<AdminOptions>
 {
     public ValidateOptionsResult Validate(string? name, AdminOptions options)
@@ -141,7 +145,7 @@ public sealed class AdminOptionsValidator : IValidateOptions<AdminOptions>
             return ValidateOptionsResult.Success;
         }
 
-        var problem = PasswordRules.Check(options.Password);
+        var problem = PasswordRules.Check(options.Password, options.UserName);
         return problem is null
             ? ValidateOptionsResult.Success
             : ValidateOptionsResult.Fail($"OneOff:Admin:Password {problem} (leave it unset to have one generated).");

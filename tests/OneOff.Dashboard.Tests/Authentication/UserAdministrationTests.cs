@@ -18,7 +18,7 @@ public sealed class UserAdministrationTests(DashboardFixture fixture) : IClassFi
     {
         var admin = await App.PrincipalAsync("admin");
 
-        var added = await Administration.AddAsync(admin, "olga", "Olga-Pass-2026", DashboardRoles.Viewer, TestContext.Current.CancellationToken);
+        var added = await Administration.AddAsync(admin, "olga", "Quiet-Orchard-2026", DashboardRoles.Viewer, TestContext.Current.CancellationToken);
         var promoted = await Administration.SetLevelAsync(admin, "olga", DashboardRoles.Operator, TestContext.Current.CancellationToken);
         var asOperator = await App.PrincipalAsync("olga");
         var locked = await Administration.LockAsync(admin, "olga", TestContext.Current.CancellationToken);
@@ -134,7 +134,7 @@ public sealed class UserAdministrationTests(DashboardFixture fixture) : IClassFi
         using var client = app.Client();
         (await DashboardApp.LogInAsync(client, "admin", generated)).Dispose();
 
-        using var changed = await PostChangeAsync(client, generated, "Admin-Changed-2026");
+        using var changed = await PostChangeAsync(client, generated, "Granite-Changed-2026");
 
         Assert.Contains("Your password has been changed", await changed.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
         Assert.False(File.Exists(file), "the generated password is deleted once changed");

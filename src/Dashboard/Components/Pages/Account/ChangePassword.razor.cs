@@ -58,7 +58,7 @@ public sealed partial class ChangePassword
             return;
         }
 
-        if (PasswordRules.Check(Input.New) is { } problem)
+        if (PasswordRules.Check(Input.New, user.UserName) is { } problem)
         {
             Message = $"The new password {problem}.";
             return;
