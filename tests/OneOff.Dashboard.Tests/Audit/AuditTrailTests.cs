@@ -91,8 +91,8 @@ public sealed class AuditTrailTests(AuditFixture fixture) : IClassFixture<AuditF
             ["_handler"] = "change-password",
             ["__RequestVerificationToken"] = DashboardApp.TokenOf(page),
             ["Input.Current"] = DashboardApp.UserPassword,
-            ["Input.New"] = "Trail-Changed-2026",
-            ["Input.Confirm"] = "Trail-Changed-2026",
+            ["Input.New"] = "quiet harbor lantern 2026",
+            ["Input.Confirm"] = "quiet harbor lantern 2026",
         });
 
         using var changed = await client.PostAsync(new Uri("/account/password", UriKind.Relative), form, TestContext.Current.CancellationToken);

@@ -11,7 +11,7 @@ namespace OneOff.Dashboard.Tests.Authentication;
 /// </summary>
 public sealed class PageAuthorizationTests
 {
-    private static readonly string[] s_anonymous = ["/login", "/error"];
+    private static readonly string[] s_anonymous = ["/login", "/login/two-factor", "/error"];
 
     public static TheoryData<string> Pages() =>
         [.. typeof(App).Assembly.GetTypes().Where(t => t.GetCustomAttributes<RouteAttribute>().Any()).Select(t => t.FullName!)];

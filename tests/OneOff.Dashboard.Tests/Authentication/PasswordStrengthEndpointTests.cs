@@ -123,7 +123,7 @@ public sealed class PasswordStrengthEndpointTests(DashboardFixture fixture) : IC
         using var content = new FormUrlEncodedContent(form);
         using var response = await client.PostAsync(new Uri(PasswordStrengthEndpoint.Path, UriKind.Relative), content, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+        Assert.True(response.Headers.CacheControl?.NoStore);
         return await response.Content.ReadFromJsonAsync<PasswordStrengthResponse>(TestContext.Current.CancellationToken)
             ?? throw new InvalidOperationException("No answer.");
     }
