@@ -1,6 +1,8 @@
 # The OneOff dashboard image (local mode by default; set OneOff__Mode=Aws and the OneOff__Aws__* keys for EMR/Athena).
 # Build from the repository root:  docker build -t oneoff .
 # Run:  docker run -p 8080:8080 -v oneoff-data:/data -e OneOff__Admin__Password=... oneoff
+# Behind a TLS-terminating proxy (another container or host), also pass its address and the site's name:
+#   -e OneOff__Proxy__KnownNetworks__0=172.17.0.0/16 -e AllowedHosts=oneoff.example.com
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 # Restore first, from the project files only, so that source edits keep the restore layer cached.
