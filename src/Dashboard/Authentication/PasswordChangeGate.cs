@@ -6,7 +6,8 @@ namespace OneOff.Dashboard.Authentication;
 /// <summary>
 /// A user whose password was generated or reset can do one thing: change it. Every other page and endpoint sends
 /// them to <c>/account/password</c> (a page) or refuses with 403 (the Blazor hub and other requests); logout, the
-/// open endpoints (sign-in, health, static assets) and the error pages stay reachable.
+/// open endpoints (sign-in, health, static assets), the change page's strength meter and the error pages stay
+/// reachable.
 /// </summary>
 internal static class PasswordChangeGate
 {
@@ -49,6 +50,7 @@ internal static class PasswordChangeGate
         }
 
         return path.StartsWithSegments(ChangePasswordPath, StringComparison.OrdinalIgnoreCase)
+            || path.StartsWithSegments(PasswordStrengthEndpoint.Path, StringComparison.OrdinalIgnoreCase)
             || path.StartsWithSegments("/logout", StringComparison.OrdinalIgnoreCase)
             || path.StartsWithSegments("/error", StringComparison.OrdinalIgnoreCase)
             || path.StartsWithSegments("/not-found", StringComparison.OrdinalIgnoreCase)
