@@ -49,10 +49,22 @@ public sealed partial class RevocationTests(BrowserFixture fixture) : IClassFixt
         // The button is enabled once the circuit is up; a click in the instant the first interactive render
         // replaces the prerendered page can be lost, so ask again until the confirmation shows.
         var confirm = page.GetByRole(AriaRole.Button, new() { Name = "Delete permanently" });
+        var deleteRun = page.GetByRole(AriaRole.Button, new() { Name = "Delete run" });
         for (var attempt = 0; attempt < 5 && !await confirm.IsVisibleAsync(); attempt++)
         {
-            await page.GetByRole(AriaRole.Button, new() { Name = "Delete run" }).ClickAsync();
-            await page.WaitForTimeoutAsync(500);
+            try
+            {
+                if (await deleteRun.IsVisibleAsync())
+                {
+                    await deleteRun.ClickAsync(new() { Timeout = 5_000 });
+                }
+
+                await confirm.WaitForAsync(new() { Timeout = 5_000 });
+            }
+            catch (TimeoutException)
+            {
+                // Not yet: the click was lost or the confirmation is still rendering; look again.
+            }
         }
 
         await Assertions.Expect(confirm).ToBeVisibleAsync();
