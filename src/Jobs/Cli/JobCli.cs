@@ -83,7 +83,7 @@ public static class JobCli
             var text = result.GetValue(nHiddenOption) ?? "";
             if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) || n < 1 || n > 2000)
             {
-                return Task.FromResult(UsageError(console, $"--n-hidden must be a whole number from 1 to 2000 (got '{text}'); pass one of the run's hidden sizes."));
+                return Task.FromResult(UsageError(console, $"--n-hidden must be a whole number from 1 to 2000 (got '{RunParameterParser.Echo(text)}'); pass one of the run's hidden sizes."));
             }
 
             return RunExistingAsync(result, console, time, outOption, runIdRequired, jsonOption, precisionOption, (study, id, token) => study.TrainAsync(id, n, token), ct);

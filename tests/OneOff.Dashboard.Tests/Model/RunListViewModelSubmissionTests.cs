@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using OneOff.Dashboard.Data;
 using OneOff.Dashboard.Model;
 using OneOff.Dashboard.Tests.Infrastructure;
 using OneOff.Core.Runs;
