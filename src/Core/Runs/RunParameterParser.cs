@@ -15,8 +15,13 @@ public sealed record ParameterError(RunParameter Parameter, string Problem)
         + (Parameter.DefaultText.Length > 0 ? $", e.g. {Parameter.Flag} {Parameter.DefaultText}" : "")
         + (Parameter.DefaultText.Length > 0 ? " (the default)." : ".");
 
-    /// <summary>A sentence for a form field.</summary>
-    public string ForForm() => $"{char.ToUpperInvariant(Problem[0])}{Problem[1..]}; enter {Parameter.ValidText}.";
+    /// <summary>A sentence for a form field ("Enter the hidden sizes." for an empty one).</summary>
+    public string ForForm() => IsEmpty && Parameter.Label is { } label
+        ? $"Enter the {label.ToLowerInvariant()}."
+        : $"{char.ToUpperInvariant(Problem[0])}{Problem[1..]}; enter {Parameter.ValidText}.";
+
+    /// <summary>True when the value was given but empty or only white space.</summary>
+    public bool IsEmpty => string.Equals(Problem, RunParameterParser.EmptyProblem, StringComparison.Ordinal);
 }
 
 /// <summary>The outcome of parsing raw parameter values: parameters, or the errors (never both).</summary>
@@ -33,12 +38,31 @@ public sealed record ParseOutcome(RunParameters? Parameters, IReadOnlyList<Param
 /// </summary>
 public static class RunParameterParser
 {
+    /// <summary>The longest value accepted for any parameter; a longer one is refused, never cut or dropped.</summary>
+    public const int MaxValueLength = 200;
+
+    /// <summary>How many characters of a bad value a message echoes before "…".</summary>
+    public const int EchoLength = 40;
+
+    /// <summary>The problem of a value that is given but empty or only white space.</summary>
+    public const string EmptyProblem = "is empty";
+
     private const int MaxHiddenSizes = 20;
     private const int MaxHiddenSize = 2000;
 
+    private static readonly Dictionary<string, (int Min, int Max)> s_intRanges = new(StringComparer.Ordinal)
+    {
+        [RunParameterTable.TrainSize.Key] = (100, 1_000_000),
+        [RunParameterTable.TestSize.Key] = (100, 1_000_000),
+        [RunParameterTable.DataSeed.Key] = (0, int.MaxValue),
+        [RunParameterTable.ModelSeed.Key] = (0, int.MaxValue),
+        [RunParameterTable.MaxIter.Key] = (1, 10_000),
+    };
+
     /// <summary>
-    /// Parses raw values keyed by manifest key (see <see cref="RunParameterTable"/>); a missing, null or blank
-    /// value takes the default. The run id stays empty when not given: the caller generates one.
+    /// Parses raw values keyed by manifest key (see <see cref="RunParameterTable"/>); a missing or null value takes
+    /// the default, while a value given empty or blank is an error (<see cref="EmptyProblem"/>), as is one longer than
+    /// <see cref="MaxValueLength"/>. The run id stays empty when not given: the caller generates one.
     /// </summary>
     public static ParseOutcome Parse(IReadOnlyDictionary<string, string?> raw)
     {
@@ -52,7 +76,27 @@ public static class RunParameterParser
             }
         }
 
-        string? Get(RunParameter p) => raw.TryGetValue(p.Key, out var v) && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
+        string? Get(RunParameter p)
+        {
+            if (!raw.TryGetValue(p.Key, out var v) || v is null)
+            {
+                return null;
+            }
+
+            if (string.IsNullOrWhiteSpace(v))
+            {
+                errors.Add(new(p, EmptyProblem));
+                return null;
+            }
+
+            if (v.Length > MaxValueLength)
+            {
+                errors.Add(new(p, $"is too long ({Show(v.Length)} characters; at most {Show(MaxValueLength)})"));
+                return null;
+            }
+
+            return v.Trim();
+        }
 
         var defaults = new RunParameters();
         var parameters = new RunParameters
@@ -85,17 +129,17 @@ public static class RunParameterParser
     {
         ArgumentNullException.ThrowIfNull(p);
         var errors = new List<ParameterError>();
-        IntRange(RunParameterTable.TrainSize, p.TrainSize, 100, 1_000_000, errors);
-        IntRange(RunParameterTable.TestSize, p.TestSize, 100, 1_000_000, errors);
+        IntRange(RunParameterTable.TrainSize, p.TrainSize, errors);
+        IntRange(RunParameterTable.TestSize, p.TestSize, errors);
         HiddenRange(p.HiddenSizes, errors);
-        IntRange(RunParameterTable.DataSeed, p.DataSeed, 0, int.MaxValue, errors);
-        IntRange(RunParameterTable.ModelSeed, p.ModelSeed, 0, int.MaxValue, errors);
+        IntRange(RunParameterTable.DataSeed, p.DataSeed, errors);
+        IntRange(RunParameterTable.ModelSeed, p.ModelSeed, errors);
         if (!(p.Jitter >= 0 && p.Jitter <= 5))
         {
             errors.Add(new(RunParameterTable.Jitter, $"must be from 0 to 5 (got {Show(p.Jitter)})"));
         }
 
-        IntRange(RunParameterTable.MaxIter, p.MaxIter, 1, 10_000, errors);
+        IntRange(RunParameterTable.MaxIter, p.MaxIter, errors);
         if (!(p.Tol > 0 && p.Tol < 1))
         {
             errors.Add(new(RunParameterTable.Tol, $"must be greater than 0 and less than 1 (got {Show(p.Tol)})"));
@@ -111,7 +155,7 @@ public static class RunParameterParser
         BelowBox(RunParameterTable.Radius, p.Radius, p.BoxHalfWidth, boxOk, errors);
         if (p.RunId.Length > 0 && !RunKeys.IsValidRunId(p.RunId))
         {
-            errors.Add(new(RunParameterTable.RunId, $"is not a valid run id (got '{p.RunId}')"));
+            errors.Add(new(RunParameterTable.RunId, $"is not a valid run id (got '{Echo(p.RunId)}')"));
         }
 
         return errors;
@@ -163,9 +207,23 @@ public static class RunParameterParser
         return arguments;
     }
 
-    /// <summary>Every parameter as text keyed by manifest key (the inverse of <see cref="Parse"/>).</summary>
+    /// <summary>
+    /// Every parameter as text keyed by manifest key (the inverse of <see cref="Parse"/>); an empty run id is left
+    /// out (not yet generated).
+    /// </summary>
     public static Dictionary<string, string?> ToRaw(RunParameters p) =>
-        RunParameterTable.All.ToDictionary(x => x.Key, x => (string?)Format(x, p), StringComparer.Ordinal);
+        RunParameterTable.All.Where(x => x != RunParameterTable.RunId || p.RunId.Length > 0)
+            .ToDictionary(x => x.Key, x => (string?)Format(x, p), StringComparer.Ordinal);
+
+    /// <summary>
+    /// A value as a message echoes it: at most <see cref="EchoLength"/> characters, then "…", so that a pasted
+    /// page of text does not come back in full.
+    /// </summary>
+    public static string Echo(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text.Length > EchoLength ? string.Concat(text.AsSpan(0, EchoLength), "…") : text;
+    }
 
     private static string Show(int v) => v.ToString(CultureInfo.InvariantCulture);
 
@@ -183,7 +241,10 @@ public static class RunParameterParser
             return v;
         }
 
-        errors.Add(new(p, $"must be a whole number (got '{text}')"));
+        var (min, max) = s_intRanges[p.Key];
+        errors.Add(new(p, IsWholeNumber(text)
+            ? $"must be from {Show(min)} to {Show(max)} (got {Echo(text)})"
+            : $"must be a whole number (got '{Echo(text)}')"));
         return fallback;
     }
 
@@ -194,13 +255,26 @@ public static class RunParameterParser
             return fallback;
         }
 
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v))
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || double.IsNaN(v))
         {
-            return v;
+            errors.Add(new(p, $"must be a number (got '{Echo(text)}')"));
+            return fallback;
         }
 
-        errors.Add(new(p, $"must be a number (got '{text}')"));
-        return fallback;
+        if (double.IsInfinity(v))
+        {
+            errors.Add(new(p, $"is far out of range (got {Echo(text)})"));
+            return fallback;
+        }
+
+        if (v == 0 && HasNonZeroDigit(text))
+        {
+            // 1e-400 underflows to 0: say what was typed, not "got 0".
+            errors.Add(new(p, $"is too close to 0 to compute with (got {Echo(text)})"));
+            return fallback;
+        }
+
+        return v;
     }
 
     private static ImmutableArray<int> ParseHidden(string? text, ImmutableArray<int> fallback, List<ParameterError> errors)
@@ -214,11 +288,21 @@ public static class RunParameterParser
         var sizes = ImmutableArray.CreateBuilder<int>(parts.Length);
         foreach (var part in parts)
         {
-            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+            if (part.Length == 0)
             {
-                errors.Add(new(RunParameterTable.HiddenSizes, part.Length == 0
-                    ? $"has an empty item (got '{text}')"
-                    : $"has '{part}', which is not a whole number"));
+                errors.Add(new(RunParameterTable.HiddenSizes, $"has an empty item (got '{Echo(text)}')"));
+                return fallback;
+            }
+
+            if (!IsWholeNumber(part))
+            {
+                errors.Add(new(RunParameterTable.HiddenSizes, $"has '{Echo(part)}', which is not a whole number"));
+                return fallback;
+            }
+
+            if (!int.TryParse(part, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) || n < 1 || n > MaxHiddenSize)
+            {
+                errors.Add(new(RunParameterTable.HiddenSizes, $"has {Echo(part)}, outside 1 to {MaxHiddenSize}"));
                 return fallback;
             }
 
@@ -257,8 +341,22 @@ public static class RunParameterParser
         }
     }
 
-    private static void IntRange(RunParameter p, int v, int min, int max, List<ParameterError> errors)
+    private static bool IsWholeNumber(string text)
     {
+        var digits = text.AsSpan(text.StartsWith('-') || text.StartsWith('+') ? 1 : 0);
+        return digits.Length > 0 && !digits.ContainsAnyExceptInRange('0', '9');
+    }
+
+    private static bool HasNonZeroDigit(string text)
+    {
+        var e = text.AsSpan().IndexOfAny('e', 'E');
+        var mantissa = e < 0 ? text.AsSpan() : text.AsSpan(0, e);
+        return mantissa.ContainsAnyInRange('1', '9');
+    }
+
+    private static void IntRange(RunParameter p, int v, List<ParameterError> errors)
+    {
+        var (min, max) = s_intRanges[p.Key];
         if (v < min || v > max)
         {
             errors.Add(new(p, $"must be from {Show(min)} to {Show(max)} (got {Show(v)})"));

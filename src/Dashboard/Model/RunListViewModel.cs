@@ -14,7 +14,9 @@ public sealed class RunListViewModel(RunQueries runs, RunCommands commands, RunL
 {
     private readonly Dictionary<string, string> _values = Defaults();
     private readonly Dictionary<string, string> _errors = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
     private List<RunSnapshot> _runs = [];
+    private Task<RunSnapshot?>? _submission;
 
     /// <summary>The form's fields, in the table's order.</summary>
     public IReadOnlyList<RunParameter> Fields => RunParameterTable.Form;
@@ -24,7 +26,17 @@ public sealed class RunListViewModel(RunQueries runs, RunCommands commands, RunL
     /// <summary>A message about the form as a whole (a refusal), or null.</summary>
     public string? FormMessage { get; private set; }
 
-    public bool IsSubmitting { get; private set; }
+    /// <summary>True while a submission is on its way: the button is disabled and further presses join it.</summary>
+    public bool IsSubmitting
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _submission is not null;
+            }
+        }
+    }
 
     /// <summary>The effective run limits with their keys (the disk use as of <see cref="LoadAsync"/>).</summary>
     public IReadOnlyList<RunLimit> Limits { get; private set; } = [];
@@ -38,7 +50,10 @@ public sealed class RunListViewModel(RunQueries runs, RunCommands commands, RunL
     /// <summary>Why the form's run is over <c>OneOff:Runs:MaxWork</c>, or null.</summary>
     public string? WorkError => Parsed() is { } p ? limits.WorkRefusal(p) : null;
 
-    /// <summary>One key per filled-in form: a second click of the same submission starts no second run.</summary>
+    /// <summary>
+    /// One key per state of the form: it changes only when a value does (or the form is reset), so however often
+    /// the same filled-in form is submitted, during its submission or after, it is one run.
+    /// </summary>
     public string SubmissionKey { get; private set; } = NewKey();
 
     public string ValueOf(RunParameter field)
@@ -50,7 +65,13 @@ public sealed class RunListViewModel(RunQueries runs, RunCommands commands, RunL
     public void SetValue(RunParameter field, string? value)
     {
         ArgumentNullException.ThrowIfNull(field);
-        _values[field.Key] = value ?? "";
+        value ??= "";
+        if (!_values.TryGetValue(field.Key, out var old) || !string.Equals(old, value, StringComparison.Ordinal))
+        {
+            SubmissionKey = NewKey();
+        }
+
+        _values[field.Key] = value;
         _errors.Remove(field.Key);
     }
 
@@ -109,18 +130,26 @@ public sealed class RunListViewModel(RunQueries runs, RunCommands commands, RunL
         return true;
     }
 
-    /// <summary>Submits the form; returns the new (or already created) run, or null with messages set.</summary>
-    public async Task<RunSnapshot?> SubmitAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Submits the form; returns the new (or already created) run, or null with messages set. A call while a
+    /// submission is on its way joins it (same answer, no second command), and a later one with an unchanged form
+    /// sends the same <see cref="SubmissionKey"/>: one filled-in form is one run however often it is submitted.
+    /// </summary>
+    public Task<RunSnapshot?> SubmitAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(user);
-        if (IsSubmitting)
+        lock (_gate)
         {
-            return null;
+            return _submission ??= SubmitOnceAsync(user, cancellationToken);
         }
+    }
 
-        IsSubmitting = true;
+    private async Task<RunSnapshot?> SubmitOnceAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
         try
         {
+            // Leave the lock before any work: the submission is stored first, then runs.
+            await Task.Yield();
             _errors.Clear();
             FormMessage = null;
             var raw = Fields.ToDictionary(f => f.Key, f => (string?)ValueOf(f), StringComparer.Ordinal);
@@ -133,7 +162,6 @@ public sealed class RunListViewModel(RunQueries runs, RunCommands commands, RunL
             FormMessage = result.Refusal;
             if (result.Run is { } run)
             {
-                SubmissionKey = NewKey();
                 Apply(new RunChange(run.Id, run));
             }
 
@@ -141,7 +169,10 @@ public sealed class RunListViewModel(RunQueries runs, RunCommands commands, RunL
         }
         finally
         {
-            IsSubmitting = false;
+            lock (_gate)
+            {
+                _submission = null;
+            }
         }
     }
 

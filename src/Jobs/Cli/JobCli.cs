@@ -41,7 +41,7 @@ public static class JobCli
         {
             var command = parsed.CommandResult.Command;
             var name = command is RootCommand ? "oneoff-job" : $"oneoff-job {command.Name}";
-            console.Error.WriteLine($"oneoff-job: {parsed.Errors[0].Message} See '{name} --help'.");
+            console.Error.WriteLine($"oneoff-job: {ParseErrorText(parsed)} See '{name} --help'.");
             return Usage;
         }
 
@@ -83,7 +83,7 @@ public static class JobCli
             var text = result.GetValue(nHiddenOption) ?? "";
             if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) || n < 1 || n > 2000)
             {
-                return Task.FromResult(UsageError(console, $"--n-hidden must be a whole number from 1 to 2000 (got '{text}'); pass one of the run's hidden sizes."));
+                return Task.FromResult(UsageError(console, $"--n-hidden must be a whole number from 1 to 2000 (got '{RunParameterParser.Echo(text)}'); pass one of the run's hidden sizes."));
             }
 
             return RunExistingAsync(result, console, time, outOption, runIdRequired, jsonOption, precisionOption, (study, id, token) => study.TrainAsync(id, n, token), ct);
@@ -235,7 +235,7 @@ public static class JobCli
         {
             if (!ObjectStores.IsS3(root) && WritableProblem(root) is { } problem)
             {
-                code = UsageError(console, $"--out '{root}' {problem}; pass a folder you can write to.");
+                code = UsageError(console, $"--out '{RunParameterParser.Echo(root)}' {problem}; pass a folder you can write to.");
                 return null;
             }
 
@@ -243,7 +243,7 @@ public static class JobCli
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException or InvalidOperationException)
         {
-            code = UsageError(console, $"--out '{root}' is not usable: {e.Message}");
+            code = UsageError(console, $"--out '{RunParameterParser.Echo(root)}' is not usable: {WithoutParameterName(e)}");
             return null;
         }
     }
@@ -283,10 +283,55 @@ public static class JobCli
 
             return null;
         }
-        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        // Our own words: with UseSystemResourceKeys the framework's messages are bare resource keys.
+        catch (UnauthorizedAccessException)
         {
-            return $"cannot be written ({e.Message})";
+            return $"cannot be written: permission denied in '{existing}'";
         }
+        catch (IOException)
+        {
+            return $"cannot be written: the system refused to create a file in '{existing}'";
+        }
+    }
+
+    /// <summary>The first parse error in our words: an unknown or missing command names the commands there are.</summary>
+    private static string ParseErrorText(ParseResult parsed)
+    {
+        if (parsed.CommandResult.Command is RootCommand root)
+        {
+            var commands = string.Join(", ", root.Subcommands.Select(c => c.Name));
+            if (parsed.UnmatchedTokens.FirstOrDefault() is { } unknown && !unknown.StartsWith('-'))
+            {
+                return $"'{RunParameterParser.Echo(unknown)}' is not a command; use one of {commands}.";
+            }
+
+            if (parsed.UnmatchedTokens.Count == 0)
+            {
+                return $"no command given; use one of {commands}.";
+            }
+        }
+
+        var message = parsed.Errors[0].Message;
+        return message.EndsWith('.') ? message : message + ".";
+    }
+
+    /// <summary>
+    /// An exception's message without the " (Parameter 'x')" an <see cref="ArgumentException"/> appends, which under
+    /// UseSystemResourceKeys is the raw key "Arg_ParamName_Name".
+    /// </summary>
+    private static string WithoutParameterName(Exception e)
+    {
+        var message = e.Message;
+        if (e is ArgumentException { ParamName: { Length: > 0 } name })
+        {
+            var suffix = new ArgumentException("", name).Message;
+            if (suffix.Length > 0 && message.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                message = message[..^suffix.Length];
+            }
+        }
+
+        return message.Trim();
     }
 
     private static int UsageError(CliConsole console, string message)

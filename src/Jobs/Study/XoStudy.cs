@@ -92,7 +92,7 @@ public sealed class XoStudy(IObjectStore store, TimeProvider time, IStudyProgres
         var (p, _) = await ReadSetupAsync(runId, cancellationToken).ConfigureAwait(false);
         if (!p.HiddenSizes.Contains(nHidden))
         {
-            throw new StudyUsageException($"--n-hidden {nHidden} is not one of run '{runId}''s hidden sizes ({string.Join(',', p.HiddenSizes)}); pass one of them.");
+            throw new StudyUsageException($"--n-hidden {nHidden} is not one of the hidden sizes of run '{runId}' ({string.Join(',', p.HiddenSizes)}); pass one of them.");
         }
 
         progress.Started(p);
@@ -107,7 +107,6 @@ public sealed class XoStudy(IObjectStore store, TimeProvider time, IStudyProgres
     {
         var started = time.GetTimestamp();
         var (p, generateSeconds) = await ReadSetupAsync(runId, cancellationToken).ConfigureAwait(false);
-        progress.Phase("publishing");
         var models = new List<ModelMetrics>();
         var missing = new List<int>();
         foreach (var n in p.HiddenSizes)
@@ -126,7 +125,9 @@ public sealed class XoStudy(IObjectStore store, TimeProvider time, IStudyProgres
 
         if (missing.Count > 0)
         {
-            throw new InvalidOperationException($"Run '{runId}' is missing the outputs of hidden size(s) {string.Join(',', missing)}; run `train --n-hidden N` for each, then publish again.");
+            // Nothing failed: the steps ran out of order. A usage error, not a failed run.
+            throw new StudyUsageException(
+                $"run '{runId}' has no outputs yet for hidden size(s) {string.Join(',', missing)}; run `oneoff-job train --run-id {runId} --n-hidden N` for each, then publish again.");
         }
 
         var timings = new ManifestTimings(generateSeconds, models.Sum(m => m.FitSeconds), 0, 0);

@@ -111,7 +111,7 @@ public sealed class FirstAdminTests
 
         Assert.Equal(2, result.ExitCode);
         Assert.Equal(
-            "OneOff:Admin:UserName must be 2 to 64 characters of letters, digits, '.', '-' and '_' (got 'the boss'); leave it unset for admin.",
+            "OneOff:Admin:UserName must be 2 to 64 characters of ASCII letters, digits, '.', '-' and '_' (got 'the boss'); leave it unset for admin.",
             Assert.Single(result.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
         Assert.False(Directory.Exists(Path.Combine(folder.Path, "data")), "nothing is written");
     }

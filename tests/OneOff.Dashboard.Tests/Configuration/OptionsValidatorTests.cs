@@ -99,7 +99,7 @@ public sealed class OptionsValidatorTests
 
         Assert.True(result.Failed);
         Assert.Equal(
-            $"OneOff:Admin:UserName must be 2 to 64 characters of letters, digits, '.', '-' and '_' (got '{userName}'); leave it unset for admin.",
+            $"OneOff:Admin:UserName must be 2 to 64 characters of ASCII letters, digits, '.', '-' and '_' (got '{userName}'); leave it unset for admin.",
             result.FailureMessage);
     }
 

@@ -59,7 +59,7 @@ public sealed class RunListViewModelTests(DashboardFixture fixture) : IClassFixt
     }
 
     [Fact]
-    public async Task SubmitAsync_Valid_ListsTheRunAndTakesANewKey()
+    public async Task SubmitAsync_Valid_ListsTheRunAndKeepsTheKeyOfItsFormState()
     {
         var vm = NewViewModel();
         vm.SetValue(RunParameterTable.TrainSize, "300");
@@ -72,7 +72,7 @@ public sealed class RunListViewModelTests(DashboardFixture fixture) : IClassFixt
         await RunWaits.StateAsync(App.Runs, run!.Id, RunState.Succeeded, RunState.Failed);
 
         Assert.Equal(run.Id, vm.Runs[0].Id);
-        Assert.NotEqual(key, vm.SubmissionKey);
+        Assert.Equal(key, vm.SubmissionKey);
     }
 
     [Fact]
