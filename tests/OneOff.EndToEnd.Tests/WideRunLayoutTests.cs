@@ -25,7 +25,7 @@ public sealed partial class WideRunLayoutTests(BrowserFixture fixture) : IClassF
         await page.GetByLabel("Hidden sizes").FillAsync(Sizes);
         await page.GetByLabel("Max iterations").FillAsync("60");
         await page.GetByRole(AriaRole.Button, new() { Name = "Run job" }).ClickAsync();
-        await Assertions.Expect(page).ToHaveURLAsync(RunUrl());
+        await Assertions.Expect(page).ToHaveURLAsync(RunUrl(), new() { Timeout = 60_000 });
         await Assertions.Expect(page.Locator(".page-head .badge")).ToHaveTextAsync("Succeeded", new() { Timeout = 180_000 });
         var results = page.Locator("#results");
         await Assertions.Expect(results.GetByRole(AriaRole.Figure)).ToHaveCountAsync(5, new() { Timeout = 30_000 });

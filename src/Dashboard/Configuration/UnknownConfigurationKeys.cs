@@ -65,7 +65,8 @@ public sealed partial class UnknownConfigurationKeys(IConfiguration configuratio
         var found = new List<UnknownConfigurationKey>();
         foreach (var (key, value) in configuration.GetSection(Root).AsEnumerable())
         {
-            if (value is null || known.Accepts(key))
+            // A section (OneOff, OneOff:Admin) may carry a value of its own from some providers; only leaves count.
+            if (value is null || known.Accepts(key) || configuration.GetSection(key).GetChildren().Any())
             {
                 continue;
             }

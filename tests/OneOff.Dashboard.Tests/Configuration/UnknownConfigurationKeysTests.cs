@@ -15,6 +15,9 @@ public sealed class UnknownConfigurationKeysTests
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
+            ["OneOff"] = "",
+            ["OneOff:Admin"] = "",
+            ["OneOff:Admin:UserName"] = "root",
             ["OneOff:Mdoe"] = "Local",
             ["OneOff:Runs:MaxConcurent"] = "2",
             ["OneOff:Mode"] = "Local",
