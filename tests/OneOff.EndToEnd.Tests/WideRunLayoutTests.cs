@@ -36,6 +36,12 @@ public sealed partial class WideRunLayoutTests(BrowserFixture fixture) : IClassF
 
         Assert.Equal("none", await HeadingOutlineAsync(page));
         await WholePageShotAsync(page, 1360, Shot("10-wide-run-1360.png"));
+        foreach (var (name, file) in new[] { ("Accuracy and surface agreement against the hidden-layer size", "accuracy"), ("Training loss of every hidden-layer size", "loss"), ("Decision surfaces of every hidden-layer size", "surfaces") })
+        {
+            await results.GetByRole(AriaRole.Figure, new() { Name = name }).ScreenshotAsync(new() { Path = Shot($"10-wide-run-1360-{file}.png") });
+        }
+
+        await page.Locator(".params-list").ScreenshotAsync(new() { Path = Shot("10-wide-run-1360-parameters.png") });
 
         await page.SetViewportSizeAsync(390, 844);
         await page.WaitForTimeoutAsync(800);
