@@ -43,6 +43,8 @@ public sealed partial class AccuracyChart : ChartComponent
         x.TickText = [.. labels.Select(n => (object)n.ToString(System.Globalization.CultureInfo.InvariantCulture))];
         var y = ChartLayouts.YAxis("fraction (accuracy, agreement)");
         y.TickFormat = ".2f";
+        // Room for the legend between the title and the plot's frame.
+        layout.Margin.T = 88;
         layout.XAxis = [x];
         layout.YAxis = [y];
 

@@ -143,6 +143,8 @@ public sealed partial class SurfaceGridChart : ChartComponent
         layout.YAxis = yAxes;
         layout.Annotations = annotations;
         layout.Margin.T = TopMargin;
+        // 8 px above the first row: a fraction of this tall plot (the shared 1.03 would lift it onto the title).
+        layout.Legend[0].Y = (decimal)(1 + (8 / plotPixels));
         layout.Margin.B = BottomMargin;
         return new ChartFigure(data, layout);
     }
