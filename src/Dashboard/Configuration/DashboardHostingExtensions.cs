@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -59,6 +58,7 @@ public static class DashboardHostingExtensions
         services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ProxyOptions>, ProxyOptionsValidator>();
         services.AddOneOffCore();
+        services.AddHostedService<UnknownConfigurationKeys>();
 
         services.AddDbContextFactory<DashboardDbContext>((sp, db) =>
             db.UseSqlite($"Data Source={Path.Combine(sp.GetRequiredService<IOptions<OneOffOptions>>().Value.DataRootPath, "oneoff.db")}"));
@@ -68,7 +68,8 @@ public static class DashboardHostingExtensions
         // Keys under the data root: a restart signs nobody out and keeps antiforgery tokens valid.
         services.AddDataProtection().SetApplicationName("OneOff");
         services.AddOptions<KeyManagementOptions>().Configure<IOptions<OneOffOptions>, ILoggerFactory>((keys, oneOff, logs) =>
-            keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(oneOff.Value.DataRootPath, "keys")), logs));
+            keys.XmlRepository = new PrivateKeyRepository(Path.Combine(oneOff.Value.DataRootPath, "keys"), logs));
+        builder.Logging.AddFilter(PrivateKeyRepository.FrameworkWarningCategory, LogLevel.Error);
 
         if (mode.Mode == OneOffMode.Aws)
         {

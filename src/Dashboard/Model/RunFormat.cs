@@ -63,6 +63,12 @@ public static class RunFormat
     public static string Value(RunParameter parameter, RunParameters p)
     {
         var text = RunParameterParser.Format(parameter, p);
+        if (text.StartsWith('-') && double.TryParse(text, NumberStyles.Float, s_culture, out var number) && number == 0)
+        {
+            // A jitter typed as -0 is zero: no sign.
+            text = text[1..];
+        }
+
         var e = text.IndexOf('E', StringComparison.Ordinal);
         if (e < 0)
         {
@@ -72,5 +78,27 @@ public static class RunFormat
         var exponent = text[(e + 1)..];
         var sign = exponent.StartsWith('-') ? "-" : "";
         return $"{text[..e]}e{sign}{exponent.TrimStart('+', '-').TrimStart('0')}";
+    }
+
+    /// <summary>
+    /// A parameter's value in pieces that may be wrapped between (a list of sizes wraps after a comma, never inside
+    /// a number): the page puts a line-break opportunity after each piece.
+    /// </summary>
+    public static IReadOnlyList<string> ValueParts(RunParameter parameter, RunParameters p)
+    {
+        var text = Value(parameter, p);
+        var parts = new List<string>();
+        var start = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == ',')
+            {
+                parts.Add(text[start..(i + 1)]);
+                start = i + 1;
+            }
+        }
+
+        parts.Add(text[start..]);
+        return parts;
     }
 }

@@ -14,6 +14,22 @@ public sealed class RunFormatTests
         Assert.Equal("0.4", RunFormat.Value(RunParameterTable.Jitter, new RunParameters()));
     }
 
+    [Fact]
+    public void Value_NegativeZeroJitter_ReadsZero()
+    {
+        Assert.Equal("0", RunFormat.Value(RunParameterTable.Jitter, new RunParameters { Jitter = -0.0 }));
+        Assert.Equal("-0.5", RunFormat.Value(RunParameterTable.Jitter, new RunParameters { Jitter = -0.5 }));
+    }
+
+    [Fact]
+    public void ValueParts_HiddenSizes_BreakAfterACommaNeverInsideANumber()
+    {
+        var parts = RunFormat.ValueParts(RunParameterTable.HiddenSizes, new RunParameters { HiddenSizes = [5, 200, 400, 600] });
+
+        Assert.Equal(["5,", "200,", "400,", "600"], parts);
+        Assert.Equal(["0.4"], RunFormat.ValueParts(RunParameterTable.Jitter, new RunParameters()));
+    }
+
     [Theory]
     [InlineData(1.25, "1.3 s")]
     [InlineData(75, "1 min 15 s")]

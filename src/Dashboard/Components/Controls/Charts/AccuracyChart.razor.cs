@@ -36,9 +36,15 @@ public sealed partial class AccuracyChart : ChartComponent
         var layout = ChartLayouts.Base("Accuracy and surface agreement against the hidden-layer size", 440);
         var x = ChartLayouts.XAxis("hidden units N (log scale)");
         x.Type = Plotly.Blazor.LayoutLib.XAxisLib.TypeEnum.Log;
-        x.TickVals = sizes;
+        // Every size keeps its marker; labels only where they do not run together (20 sizes put 1000-2000 side by side).
+        var labels = ChartLayouts.LogAxisLabels(models.Select(m => m.NHidden));
+        x.TickMode = Plotly.Blazor.LayoutLib.XAxisLib.TickModeEnum.Array;
+        x.TickVals = [.. labels.Cast<object>()];
+        x.TickText = [.. labels.Select(n => (object)n.ToString(System.Globalization.CultureInfo.InvariantCulture))];
         var y = ChartLayouts.YAxis("fraction (accuracy, agreement)");
         y.TickFormat = ".2f";
+        // Room for the legend between the title and the plot's frame.
+        layout.Margin.T = 88;
         layout.XAxis = [x];
         layout.YAxis = [y];
 

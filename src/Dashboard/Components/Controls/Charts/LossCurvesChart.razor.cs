@@ -10,6 +10,9 @@ public sealed partial class LossCurvesChart : ChartComponent
     /// <summary>Above this many points in all, the curves are drawn with WebGL.</summary>
     internal const int WebGlThreshold = 20_000;
 
+    /// <summary>The height of one legend entry (12 px text) in pixels.</summary>
+    internal const int LegendEntryPixels = 21;
+
     /// <summary>Every model's loss curve.</summary>
     [Parameter, EditorRequired]
     public required LossCurves Curves { get; set; }
@@ -52,7 +55,21 @@ public sealed partial class LossCurvesChart : ChartComponent
         layout.XAxis = [ChartLayouts.XAxis("L-BFGS iteration")];
         var y = ChartLayouts.YAxis("mean cross-entropy (log scale)");
         y.Type = Plotly.Blazor.LayoutLib.YAxisLib.TypeEnum.Log;
+        var positive = curves.Curves.SelectMany(c => c.Loss).Where(l => double.IsFinite(l) && l > 0).ToList();
+        if (positive.Count > 0 && ChartLayouts.LogAxisTicks(positive.Min(), positive.Max()) is { } ticks)
+        {
+            // Plotly's own log ticks label minor steps with a bare digit ("9 8 7 … 2") and none below the lowest decade.
+            y.TickMode = Plotly.Blazor.LayoutLib.YAxisLib.TickModeEnum.Array;
+            y.TickVals = [.. ticks.Values.Cast<object>()];
+            y.TickText = [.. ticks.Texts.Cast<object>()];
+            y.Range = [ticks.RangeLow, ticks.RangeHigh];
+        }
+
         layout.YAxis = [y];
+        // The legend is as tall as its entries: a legend taller than the plot gets a scrollbar of its own and hides
+        // the largest sizes.
+        layout.Height = Math.Max(440, (int)((layout.Margin.T ?? 0) + (layout.Margin.B ?? 0)) + (LegendEntryPixels * curves.Curves.Count) + 10);
+        layout.Legend[0].Font = new Plotly.Blazor.LayoutLib.LegendLib.Font { Size = 12 };
         layout.Legend[0].Orientation = Plotly.Blazor.LayoutLib.LegendLib.OrientationEnum.V;
         layout.Legend[0].X = 1.01m;
         layout.Legend[0].Y = 1m;

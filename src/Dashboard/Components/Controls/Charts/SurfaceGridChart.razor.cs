@@ -16,6 +16,9 @@ public sealed partial class SurfaceGridChart : ChartComponent
     private const int TitlePixels = 26;
     private const int TickPixels = 26;
 
+    /// <summary>The plot area's width on a laptop (a 1360 px window): the chart's width less its side margins.</summary>
+    internal const double LaptopPlotPixels = 1080;
+
     /// <summary>Every model's class map.</summary>
     [Parameter, EditorRequired]
     public required SurfaceSet Surfaces { get; set; }
@@ -46,8 +49,9 @@ public sealed partial class SurfaceGridChart : ChartComponent
         var rows = Math.Max(1, (count + columns - 1) / columns);
         var best = bestNHidden ?? metrics?.BestNHidden;
 
-        // A row is as tall as a panel is wide on a laptop-sized chart (about 1150 px of plot), plus its title and ticks.
-        var rowPixels = Math.Clamp(1150 / columns, 200, 340) + TitlePixels + TickPixels;
+        // Panels are square: a row is as tall as a panel is wide on a laptop-sized chart (its plot area less the gaps
+        // between columns), plus its title and ticks. Taller rows leave empty bands between the rows of panels.
+        var rowPixels = PanelPixels(columns) + TitlePixels + TickPixels;
         var plotPixels = (double)rows * rowPixels;
         var x = set.X.Cast<object>().ToList();
         var y = set.Y.Cast<object>().ToList();
@@ -139,9 +143,14 @@ public sealed partial class SurfaceGridChart : ChartComponent
         layout.YAxis = yAxes;
         layout.Annotations = annotations;
         layout.Margin.T = TopMargin;
+        // 8 px above the first row: a fraction of this tall plot (the shared 1.03 would lift it onto the title).
+        layout.Legend[0].Y = (decimal)(1 + (8 / plotPixels));
         layout.Margin.B = BottomMargin;
         return new ChartFigure(data, layout);
     }
+
+    /// <summary>How wide (and so how tall) one panel is on a laptop.</summary>
+    internal static int PanelPixels(int columns) => (int)Math.Clamp((LaptopPlotPixels / columns) - (Gap * LaptopPlotPixels), 160, 340);
 
     private static string PanelTitle(int n, RunMetrics? metrics, int? best)
     {

@@ -1,4 +1,5 @@
 using OneOff.Core.Query;
+using OneOff.Core.Runs;
 using OneOff.Dashboard.Components.Controls.Charts;
 
 namespace OneOff.Dashboard.Tests.Components.Controls.Charts;
@@ -69,5 +70,61 @@ public sealed class MetricsChartsTests : ChartTestContext
         Render<LossCurvesChart>(p => p.Add(c => c.Curves, curves));
 
         Assert.All(Traces(), t => Assert.Equal("scattergl", t.GetProperty("type").GetString()));
+    }
+
+    private static readonly int[] s_twentySizes = [1, 2, 3, 5, 8, 10, 20, 30, 50, 100, 200, 300, 500, 800, 1000, 1200, 1400, 1600, 1800, 2000];
+
+    [Fact]
+    public void AccuracyChart_TwentySizes_LabelsOnlySizesWhoseLabelsDoNotRunTogether()
+    {
+        var metrics = new RunMetrics([.. s_twentySizes.Select(n => new ModelMetrics(n, 0.9, 0.9, 0.9, 10, 0.1, 0.1))]);
+
+        Render<AccuracyChart>(p => p.Add(c => c.Metrics, metrics));
+
+        var x = Layout().GetProperty("xaxis");
+        var labelled = Numbers(x.GetProperty("tickvals")).Select(v => v!.Value).ToArray();
+        Assert.Equal([1.0, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000], labelled);
+        Assert.Equal(labelled.Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)), x.GetProperty("ticktext").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal(s_twentySizes.Select(n => (double?)n), Numbers(Traces()[0].GetProperty("x")));
+    }
+
+    [Fact]
+    public void AccuracyChart_Legend_SitsAboveThePlotFrameNotOnIt()
+    {
+        Render<AccuracyChart>(p => p.Add(c => c.Metrics, SurfaceCharts.Metrics()));
+
+        var legend = Layout().GetProperty("legend");
+        Assert.Equal("bottom", legend.GetProperty("yanchor").GetString());
+        Assert.True(legend.GetProperty("y").GetDouble() > 1.0, "a legend anchored at y = 1 sits on the plot's top frame");
+    }
+
+    [Fact]
+    public void LossCurvesChart_LossDownTo024_LabelsPlainNumbersDownBelowTheCurves()
+    {
+        var curves = new LossCurves([new LossCurve(5, [1, 2, 3], [1.1, 0.6, 0.31]), new LossCurve(30, [1, 2, 3], [1.05, 0.4, 0.24])]);
+
+        Render<LossCurvesChart>(p => p.Add(c => c.Curves, curves));
+
+        var y = Layout().GetProperty("yaxis");
+        var values = Numbers(y.GetProperty("tickvals")).Select(v => v!.Value).ToArray();
+        var texts = y.GetProperty("ticktext").EnumerateArray().Select(t => t.GetString()!).ToArray();
+        Assert.Equal(values.Length, texts.Length);
+        Assert.All(values.Zip(texts), tick => Assert.Equal(tick.First, double.Parse(tick.Second, System.Globalization.CultureInfo.InvariantCulture), 12));
+        Assert.Contains(values, v => v is < 0.3 and >= 0.2);
+        var range = Numbers(y.GetProperty("range"));
+        Assert.True(range[0] <= Math.Log10(0.24) && range[1] >= Math.Log10(1.1), $"the range {range[0]}..{range[1]} (log10) must hold 0.24..1.1");
+        Assert.True(Math.Pow(10, range[0]!.Value) >= values[0] - 1e-9, "the lowest tick is inside the range, so it is labelled");
+    }
+
+    [Fact]
+    public void LossCurvesChart_TwentySizes_LegendFitsWithoutItsOwnScrollbar()
+    {
+        var curves = new LossCurves([.. s_twentySizes.Select(n => new LossCurve(n, [1, 2], [1.0, 0.5]))]);
+
+        Render<LossCurvesChart>(p => p.Add(c => c.Curves, curves));
+
+        var layout = Layout();
+        var plotHeight = layout.GetProperty("height").GetDouble() - layout.GetProperty("margin").GetProperty("t").GetDouble() - layout.GetProperty("margin").GetProperty("b").GetDouble();
+        Assert.True(plotHeight >= s_twentySizes.Length * 20, $"20 legend entries of about 20 px need {s_twentySizes.Length * 20} px; the plot is {plotHeight} px tall");
     }
 }

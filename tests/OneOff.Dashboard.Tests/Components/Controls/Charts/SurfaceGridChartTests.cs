@@ -40,8 +40,29 @@ public sealed class SurfaceGridChartTests : ChartTestContext
         Render<SurfaceGridChart>(p => p.Add(c => c.Surfaces, seven).Add(c => c.Columns, 3));
 
         var layout = Layout();
-        Assert.Equal(80 + 55 + (3 * (340 + 52)), layout.GetProperty("height").GetInt32());
+        Assert.Equal(80 + 55 + (3 * (322 + 52)), layout.GetProperty("height").GetInt32());
         Assert.Equal(7, Traces().Count(t => t.GetProperty("type").GetString() == "heatmap"));
         Assert.True(layout.GetProperty("yaxis7").GetProperty("domain")[1].GetDouble() < 1.0 / 3);
+    }
+
+    [Fact]
+    public void Render_TwentySizes_RowsNoTallerThanTheirSquarePanelsOnALaptop()
+    {
+        var set = SurfaceCharts.Set();
+        var twenty = set with { NHidden = [.. Enumerable.Range(1, 20)], Classes = [.. Enumerable.Repeat(set.Classes[0], 20)] };
+
+        Render<SurfaceGridChart>(p => p.Add(c => c.Surfaces, twenty));
+
+        // A 1360 px window gives the chart about 1160 px, 1080 of them plot (60 + 20 px of side margins).
+        var layout = Layout();
+        var plotHeight = layout.GetProperty("height").GetDouble() - layout.GetProperty("margin").GetProperty("t").GetDouble() - layout.GetProperty("margin").GetProperty("b").GetDouble();
+        foreach (var k in new[] { 1, 6, 20 })
+        {
+            var x = Numbers(layout.GetProperty($"xaxis{(k == 1 ? "" : k)}").GetProperty("domain"));
+            var y = Numbers(layout.GetProperty($"yaxis{(k == 1 ? "" : k)}").GetProperty("domain"));
+            var panelWidth = (x[1]!.Value - x[0]!.Value) * 1080;
+            var rowSpace = (y[1]!.Value - y[0]!.Value) * plotHeight;
+            Assert.True(Math.Abs(rowSpace - panelWidth) <= 3, $"panel {k}: {rowSpace:0} px of height for a {panelWidth:0} px square leaves an empty band");
+        }
     }
 }
