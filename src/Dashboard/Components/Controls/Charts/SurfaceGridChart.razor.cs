@@ -11,7 +11,8 @@ namespace OneOff.Dashboard.Components.Controls.Charts;
 public sealed partial class SurfaceGridChart : ChartComponent
 {
     private const double Gap = 0.035;
-    private const int TopMargin = 80;
+    // Room for the title and, below it, the legend (8 px above the first row): at 80 px the two overlapped.
+    private const int TopMargin = 104;
     private const int BottomMargin = 55;
     private const int TitlePixels = 26;
     private const int TickPixels = 26;

@@ -40,7 +40,7 @@ public sealed class SurfaceGridChartTests : ChartTestContext
         Render<SurfaceGridChart>(p => p.Add(c => c.Surfaces, seven).Add(c => c.Columns, 3));
 
         var layout = Layout();
-        Assert.Equal(80 + 55 + (3 * (322 + 52)), layout.GetProperty("height").GetInt32());
+        Assert.Equal(104 + 55 + (3 * (322 + 52)), layout.GetProperty("height").GetInt32());
         Assert.Equal(7, Traces().Count(t => t.GetProperty("type").GetString() == "heatmap"));
         Assert.True(layout.GetProperty("yaxis7").GetProperty("domain")[1].GetDouble() < 1.0 / 3);
     }
