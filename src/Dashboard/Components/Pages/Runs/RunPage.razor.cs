@@ -16,9 +16,20 @@ public sealed partial class RunPage : RunsComponentBase
     [Inject]
     public required RunDetailsViewModel Vm { get; init; }
 
+    /// <summary>The request while the page is prerendered (static SSR); null once interactive.</summary>
+    [CascadingParameter]
+    public HttpContext? HttpContext { get; set; }
+
     protected override async Task OnParametersSetAsync()
     {
         await Vm.LoadAsync(RunId);
+
+        // The prerendered answer is what a browser, a link checker or curl sees: an unknown run is a 404.
+        if (Vm.Run is null && HttpContext is { Response.HasStarted: false } http)
+        {
+            http.Response.StatusCode = StatusCodes.Status404NotFound;
+        }
+
         StartLoadingResults();
     }
 
