@@ -153,7 +153,7 @@ public sealed partial class ResultsService(
         var missing = expected.Except(found).Order().Select(n => Invariant(n)).ToList();
         if (missing.Count > 0)
         {
-            damage.Add($"{part} of N = {string.Join(", ", missing)} {(missing.Count == 1 ? "is" : "are")} missing");
+            damage.Add($"{part} of N = {string.Join(", ", missing)} are missing");
         }
     }
 
