@@ -58,15 +58,17 @@ public sealed class RunEndings(RunStore runs, IObjectStore store, TimeProvider t
     public Task<RunSnapshot?> InterruptAsync(string runId, string reason, CancellationToken cancellationToken) =>
         EndAsync(runId, r => r.MarkInterrupted(time.GetUtcNow().UtcDateTime, reason), cancellationToken);
 
+    // The outputs go before the record says Failed (as for Cancelled): whoever sees the run ended sees it cleaned up.
     private async Task<RunSnapshot?> EndAsync(string runId, Func<RunRecord, bool> fail, CancellationToken cancellationToken)
     {
-        if (await runs.UpdateAsync(runId, fail, cancellationToken).ConfigureAwait(false) is not { } failed)
+        if (await runs.FindAsync(runId, cancellationToken).ConfigureAwait(false) is not { IsFinished: false })
         {
-            return await CancelAsync(runId, cancellationToken).ConfigureAwait(false);
+            return null;
         }
 
         await DeleteUnpublishedAsync(runId, cancellationToken).ConfigureAwait(false);
-        return failed;
+        return await runs.UpdateAsync(runId, fail, cancellationToken).ConfigureAwait(false)
+            ?? await CancelAsync(runId, cancellationToken).ConfigureAwait(false);
     }
 
     // A run that ended without a manifest is never published, and its partial outputs (tens of MB for a large run)

@@ -31,7 +31,6 @@ public sealed class RunDetailsDamageTests(DashboardFixture fixture) : IClassFixt
         await vm.LoadAsync(run.Id, Token);
         await vm.LoadResultsAsync(Token);
         var record = await App.Runs.GetAsync(run.Id, Token);
-        await App.CreateUserAsync("viewer-damage", DashboardRoles.Viewer);
         using var client = await App.SignedInClientAsync("viewer-damage", DashboardRoles.Viewer);
         var page = await client.GetStringAsync(new Uri($"/runs/{run.Id}", UriKind.Relative), Token);
         var list = await client.GetStringAsync(new Uri("/", UriKind.Relative), Token);
@@ -54,13 +53,13 @@ public sealed class RunDetailsDamageTests(DashboardFixture fixture) : IClassFixt
     [Fact]
     public async Task RunPage_UnknownRun_Answers404WithTheNoSuchRunPage()
     {
-        using var client = await App.SignedInClientAsync("admin", DashboardRoles.Admin);
+        using var client = await App.SignedInClientAsync("admin-404", DashboardRoles.Admin);
 
         using var response = await client.GetAsync(new Uri("/runs/20000101-000000-none", UriKind.Relative), Token);
         var html = await response.Content.ReadAsStringAsync(Token);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Contains("No such run", html, StringComparison.Ordinal);
+        Assert.True(html.Contains("No such run", StringComparison.Ordinal), html);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Diagnostics;
 using OneOff.Dashboard.Model;
 using OneOff.Dashboard.Runs;
 using OneOff.Core.Runs;
@@ -24,10 +25,21 @@ public sealed partial class RunPage : RunsComponentBase
     {
         await Vm.LoadAsync(RunId);
 
-        // The prerendered answer is what a browser, a link checker or curl sees: an unknown run is a 404.
-        if (Vm.Run is null && HttpContext is { Response.HasStarted: false } http)
+        // The prerendered answer is what a browser, a link checker or curl sees: an unknown run is a 404, with
+        // this page's own "No such run". Set as the response starts: a 404 set during rendering makes the
+        // renderer drop this page's body for the generic not-found page.
+        if (Vm.Run is null && !Vm.Deleted && HttpContext is { Response.HasStarted: false } http)
         {
-            http.Response.StatusCode = StatusCodes.Status404NotFound;
+            if (http.Features.Get<IStatusCodePagesFeature>() is { } pages)
+            {
+                pages.Enabled = false;
+            }
+
+            http.Response.OnStarting(static state =>
+            {
+                ((HttpResponse)state).StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            }, http.Response);
         }
 
         StartLoadingResults();
