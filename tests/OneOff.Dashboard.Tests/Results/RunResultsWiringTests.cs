@@ -61,27 +61,24 @@ public sealed class RunResultsWiringTests(DashboardFixture fixture) : IClassFixt
     }
 
     [Fact]
-    public async Task LoadResultsAsync_ManifestGone_ShowsTheErrorAndRetriesOnRequest()
+    public async Task LoadResultsAsync_ManifestGone_SaysTheOutputsAreDamagedNotThatTheJobHasToFinish()
     {
         var run = await SucceededRunAsync();
         var manifest = Path.Combine(App.DataRoot, "runs", run.Id, "_manifest.json");
-        var kept = manifest + ".kept";
-        File.Move(manifest, kept);
+        File.Delete(manifest);
         var vm = App.Services.GetRequiredService<RunDetailsViewModel>();
         await vm.LoadAsync(run.Id, Token);
 
         await vm.LoadResultsAsync(Token);
-        var error = vm.ResultsError;
-        var neededAfterFailure = vm.NeedsResults;
-        File.Move(kept, manifest);
-        vm.RetryResults();
-        await vm.LoadResultsAsync(Token);
+        var record = await App.Runs.GetAsync(run.Id, Token);
 
-        Assert.NotNull(error);
-        Assert.Contains("not published", error, StringComparison.Ordinal);
-        Assert.False(neededAfterFailure);
         Assert.Null(vm.ResultsError);
-        Assert.NotNull(vm.Results);
+        Assert.False(vm.NeedsResults);
+        Assert.False(vm.Results?.HasAny);
+        Assert.Equal("This run's outputs are damaged: its manifest is missing, so none of its results can be read.", vm.OutputsDamaged);
+        Assert.DoesNotContain("once the job has finished", vm.OutputsDamaged, StringComparison.Ordinal);
+        Assert.Equal(vm.OutputsDamaged, record?.OutputsDamaged);
+        Assert.Equal(RunState.Succeeded, record?.State);
     }
 
     [Fact]
