@@ -60,6 +60,15 @@ public sealed class RunRecord
     /// <summary>Why the run failed (the runner's or the job's words); null unless <see cref="RunState.Failed"/>.</summary>
     public string? Error { get; private set; }
 
+    /// <summary>
+    /// Why the outputs of a published run cannot be read in full (plain words, no paths), null when they can. A
+    /// damaged run keeps its state (ARCHITECTURE.md, "Runs and restarts"): see <see cref="RecordOutputsDamage"/>.
+    /// </summary>
+    public string? OutputsDamaged { get; private set; }
+
+    /// <summary>When the job was last seen alive (its last saved progress); an interrupted run ends then.</summary>
+    public DateTime? LastSeenUtc { get; private set; }
+
     /// <summary>The runner's handle (<c>local:{pid}@{ticks}</c>, <c>emr:{clusterId}</c>).</summary>
     public string? RunnerHandle { get; private set; }
 
@@ -144,8 +153,11 @@ public sealed class RunRecord
         return true;
     }
 
-    /// <summary>Saves the progress of a job that is alive (Starting, Running or Cancelling); the state stays.</summary>
-    public bool RecordProgress(StoredProgress progress)
+    /// <summary>
+    /// Saves the progress of a job that is alive (Starting, Running or Cancelling), seen at <paramref name="seenUtc"/>
+    /// when given; the state stays.
+    /// </summary>
+    public bool RecordProgress(StoredProgress progress, DateTime? seenUtc = null)
     {
         if (State is not (RunState.Starting or RunState.Running or RunState.Cancelling))
         {
@@ -153,6 +165,7 @@ public sealed class RunRecord
         }
 
         ProgressJson = StoredRunJson.Write(progress);
+        LastSeenUtc = seenUtc ?? LastSeenUtc;
         return true;
     }
 
@@ -184,6 +197,32 @@ public sealed class RunRecord
         State = RunState.Failed;
         Error = reason;
         FinishedUtc = utcNow;
+        return true;
+    }
+
+    /// <summary>
+    /// Starting | Running → Failed with <paramref name="reason"/>, for a job found gone after the dashboard was away:
+    /// the run ends when the job was last seen (its last saved progress, else its start), not when the dashboard
+    /// noticed, so that its duration does not count the time the dashboard was down.
+    /// </summary>
+    public bool MarkInterrupted(DateTime utcNow, string reason)
+    {
+        var lastSeen = LastSeenUtc ?? StartedUtc ?? utcNow;
+        return MarkFailed(lastSeen < utcNow ? lastSeen : utcNow, reason);
+    }
+
+    /// <summary>
+    /// Succeeded → Succeeded, keeping why its outputs cannot be read in full (<paramref name="damage"/>), or
+    /// clearing it (null) once they can; true when it changed. The state never changes.
+    /// </summary>
+    public bool RecordOutputsDamage(string? damage)
+    {
+        if (State != RunState.Succeeded || string.Equals(damage, OutputsDamaged, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        OutputsDamaged = string.IsNullOrWhiteSpace(damage) ? null : damage;
         return true;
     }
 

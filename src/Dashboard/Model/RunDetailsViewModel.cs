@@ -12,7 +12,8 @@ namespace OneOff.Dashboard.Model;
 /// The logic of <c>/runs/{runId}</c>: the run, kept current by pushed changes, Cancel and Delete, and the results
 /// (plots) of a succeeded run, loaded once it has succeeded (also when it succeeds while the page is open).
 /// </summary>
-public sealed partial class RunDetailsViewModel(RunQueries runs, RunCommands commands, ResultsService results, ILogger<RunDetailsViewModel> logger)
+public sealed partial class RunDetailsViewModel(
+    RunQueries runs, RunCommands commands, ResultsService results, RunStore records, ILogger<RunDetailsViewModel> logger)
 {
     private int _loadingVersion;
 
@@ -28,6 +29,9 @@ public sealed partial class RunDetailsViewModel(RunQueries runs, RunCommands com
 
     public bool ConfirmingDelete { get; private set; }
 
+    /// <summary>True while Cancel waits for its confirmation (<see cref="AskCancel"/>).</summary>
+    public bool ConfirmingCancel { get; private set; }
+
     public bool IsBusy { get; private set; }
 
     /// <summary>True when the results (plots) can be shown: the run has published its manifest.</summary>
@@ -38,6 +42,25 @@ public sealed partial class RunDetailsViewModel(RunQueries runs, RunCommands com
 
     /// <summary>True while the results are being loaded.</summary>
     public bool ResultsLoading { get; private set; }
+
+    /// <summary>
+    /// What the results card says instead of plots while there are none: why a cancelled or failed run has none,
+    /// else that they appear once the run has succeeded; null when the run has results.
+    /// </summary>
+    public string? ResultsPlaceholder => Run?.State switch
+    {
+        null or RunState.Succeeded => null,
+        RunState.Cancelled => "This run was cancelled: it has no results.",
+        RunState.Cancelling => "This run is being cancelled: it will have no results.",
+        RunState.Failed => "This run failed: it has no results.",
+        _ => "The plots appear here once the run has succeeded.",
+    };
+
+    /// <summary>
+    /// "This run's outputs are damaged: …" (from the loaded results, else the run record's), or null: one message
+    /// for every kind of damage, shown on the page and kept on the record for the list.
+    /// </summary>
+    public string? OutputsDamaged => Results?.DamageSummary ?? (Results is null ? Run?.OutputsDamaged : null);
 
     /// <summary>Why the results could not be loaded, or null.</summary>
     public string? ResultsError { get; private set; }
@@ -59,6 +82,7 @@ public sealed partial class RunDetailsViewModel(RunQueries runs, RunCommands com
         Deleted = false;
         Message = null;
         ConfirmingDelete = false;
+        ConfirmingCancel = false;
         Run = await runs.GetAsync(runId, cancellationToken).ConfigureAwait(false);
     }
 
@@ -77,10 +101,17 @@ public sealed partial class RunDetailsViewModel(RunQueries runs, RunCommands com
         ResultsLoading = true;
         try
         {
-            var loaded = await results.GetRunResultsAsync(run.Id, ResultsService.PlotSampleFraction(run.Parameters.TrainSize), run.BestNHidden, cancellationToken).ConfigureAwait(false);
+            var loaded = await results.GetRunResultsAsync(
+                run.Id, ResultsService.PlotSampleFraction(run.Parameters.TrainSize), run.BestNHidden, run.Parameters.HiddenSizes, cancellationToken).ConfigureAwait(false);
             if (version == _loadingVersion)
             {
                 Results = loaded;
+            }
+
+            // The record keeps what the files say, so that the list shows it too (and forgets it once they are whole).
+            if (!string.Equals(loaded.DamageSummary, run.OutputsDamaged, StringComparison.Ordinal))
+            {
+                await records.UpdateAsync(run.Id, r => r.RecordOutputsDamage(loaded.DamageSummary), cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -88,7 +119,7 @@ public sealed partial class RunDetailsViewModel(RunQueries runs, RunCommands com
             if (version == _loadingVersion)
             {
                 LogResultsFailed(e, run.Id);
-                ResultsError = $"The results of this run could not be loaded: {e.Message}";
+                ResultsError = "The results of this run could not be loaded just now; the details are in the dashboard's log.";
             }
         }
         finally
@@ -105,9 +136,57 @@ public sealed partial class RunDetailsViewModel(RunQueries runs, RunCommands com
     /// <summary>Forgets a failure so that <see cref="LoadResultsAsync"/> tries again.</summary>
     public void RetryResults() => ResultsError = null;
 
-    /// <summary>The surface of another hidden size (the results panel's picker).</summary>
-    public Task<DecisionSurface> LoadSurfaceAsync(int nHidden, CancellationToken cancellationToken) =>
-        results.GetDecisionSurfaceAsync(RunId, nHidden, cancellationToken).AsTask();
+    /// <summary>The surface of another hidden size (the results panel's picker); a failure is logged and thrown.</summary>
+    public async Task<DecisionSurface> LoadSurfaceAsync(int nHidden, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await results.GetDecisionSurfaceAsync(RunId, nHidden, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is InvalidDataException or ModelNotFoundException or RunNotPublishedException)
+        {
+            LogSurfaceFailed(e, RunId, nHidden);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// What the progress table says of one size: done, its iteration while the run is alive, and where it stopped
+    /// once a run ended without it (cancelled, failed) — never "iteration 385 of 1000" of a run that is over.
+    /// </summary>
+    public static string SizeStatus(RunSnapshot run, SizeProgress size)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(size);
+        var it = size.Iteration.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (size.Done)
+        {
+            return $"done · {it} iterations";
+        }
+
+        var stopped = run.State switch
+        {
+            RunState.Cancelled or RunState.Cancelling => "cancelled",
+            RunState.Failed => "stopped",
+            RunState.Succeeded => "not trained",
+            _ => null,
+        };
+        if (stopped is not null)
+        {
+            return size.Iteration > 0 ? $"{stopped} at iteration {it}" : stopped;
+        }
+
+        var max = run.Parameters.MaxIter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return size.Iteration > 0 ? $"iteration {it} of {max}" : "waiting";
+    }
+
+    /// <summary>True when a size's bar shows live progress (blue): the run is alive and the size not done.</summary>
+    public static bool IsTraining(RunSnapshot run, SizeProgress size)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(size);
+        return !size.Done && run.State is RunState.Queued or RunState.Starting or RunState.Running;
+    }
 
     /// <summary>Applies a pushed change; true when it concerns this run.</summary>
     public bool Apply(RunChange change)
@@ -128,8 +207,22 @@ public sealed partial class RunDetailsViewModel(RunQueries runs, RunCommands com
         return true;
     }
 
-    public Task CancelAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default) =>
-        ActAsync(() => commands.CancelAsync(user, RunId, cancellationToken), cancellationToken);
+    /// <summary>Asks for the confirmation <see cref="CancelAsync"/> needs.</summary>
+    public void AskCancel() => ConfirmingCancel = true;
+
+    public void KeepRunning() => ConfirmingCancel = false;
+
+    /// <summary>Cancels the run (after <see cref="AskCancel"/>, like Delete); without the confirmation nothing happens.</summary>
+    public async Task CancelAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default)
+    {
+        if (!ConfirmingCancel)
+        {
+            return;
+        }
+
+        ConfirmingCancel = false;
+        await ActAsync(() => commands.CancelAsync(user, RunId, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
 
     public void AskDelete() => ConfirmingDelete = true;
 
@@ -187,4 +280,7 @@ public sealed partial class RunDetailsViewModel(RunQueries runs, RunCommands com
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The results of run {RunId} could not be loaded")]
     private partial void LogResultsFailed(Exception exception, string runId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The decision surface of N = {NHidden} of run {RunId} could not be loaded")]
+    private partial void LogSurfaceFailed(Exception exception, string runId, int nHidden);
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using OneOff.Core.Query;
 using OneOff.Core.Storage;
 using OneOff.Core.Runs;
+using OneOff.Core.Compute;
 
 namespace OneOff.Dashboard.Results;
 
@@ -17,7 +18,8 @@ namespace OneOff.Dashboard.Results;
 /// A result larger than <see cref="ResultsCacheOptions.MaximumPayloadBytes"/> is served but not kept (HybridCache
 /// would keep it without counting it against the memory budget).
 /// </summary>
-public sealed class ResultsService(HybridCache cache, IQueryEngine engine, IObjectStore store, IOptions<ResultsCacheOptions> options)
+public sealed partial class ResultsService(
+    HybridCache cache, IQueryEngine engine, IObjectStore store, IOptions<ResultsCacheOptions> options, ILogger<ResultsService> logger)
 {
     private readonly long _maximumPayloadBytes = options.Value.MaximumPayloadBytes;
 
@@ -60,20 +62,76 @@ public sealed class ResultsService(HybridCache cache, IQueryEngine engine, IObje
 
     /// <summary>
     /// Everything the run page plots, its queries run concurrently, with the surface of the best size:
-    /// <paramref name="bestNHidden"/> (the run record's) when given, else the one the metrics name.
+    /// <paramref name="bestNHidden"/> (the run record's) when given, else the one the metrics name. Each part is
+    /// read on its own: a part that cannot be read is null, and <see cref="RunResults.Damage"/> names it in plain
+    /// words (the details, paths and engine errors, go to the log), so that one damaged file hides only what it
+    /// holds. A missing or unreadable manifest, and a hidden size missing from the metrics, surfaces or loss curves
+    /// (against the manifest's models, else <paramref name="expectedSizes"/>), are damage too.
     /// </summary>
-    public async Task<RunResults> GetRunResultsAsync(string runId, double sampleFraction = 1, int? bestNHidden = null, CancellationToken cancellationToken = default)
+    public async Task<RunResults> GetRunResultsAsync(
+        string runId, double sampleFraction = 1, int? bestNHidden = null, IReadOnlyCollection<int>? expectedSizes = null,
+        CancellationToken cancellationToken = default)
     {
-        var training = GetTrainingDataAsync(runId, sampleFraction, cancellationToken).AsTask();
-        var fractions = GetClassFractionsAsync(runId, cancellationToken).AsTask();
-        var metrics = GetMetricsAsync(runId, cancellationToken).AsTask();
-        var surfaces = GetAllSurfacesAsync(runId, cancellationToken).AsTask();
-        var loss = GetLossCurvesAsync(runId, cancellationToken).AsTask();
-        var best = bestNHidden ?? (await metrics.ConfigureAwait(false)).BestNHidden;
-        var bestSurface = best is { } n ? await GetDecisionSurfaceAsync(runId, n, cancellationToken).ConfigureAwait(false) : null;
+        RunKeys.ThrowIfInvalidRunId(runId);
+        var damage = new List<string>();
+        RunManifest? manifest = null;
+        try
+        {
+            manifest = await new StoreProgress(store).ReadManifestAsync(runId, cancellationToken).ConfigureAwait(false);
+            if (manifest is null)
+            {
+                LogPartUnreadable(null, runId, "manifest (missing)");
+                return new RunResults(null, null, null, null, null, null) { Damage = ["its manifest is missing, so none of its results can be read"] };
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            LogPartUnreadable(e, runId, "manifest");
+            damage.Add("its manifest cannot be read");
+        }
+
+        var training = TryAsync(GetTrainingDataAsync(runId, sampleFraction, cancellationToken), runId, "the training data");
+        var fractions = TryAsync(GetClassFractionsAsync(runId, cancellationToken), runId, "the class counts");
+        var metrics = TryAsync(GetMetricsAsync(runId, cancellationToken), runId, "the metrics");
+        var surfaces = TryAsync(GetAllSurfacesAsync(runId, cancellationToken), runId, "the decision surfaces");
+        var loss = TryAsync(GetLossCurvesAsync(runId, cancellationToken), runId, "the loss curves");
+        var metricsRead = await metrics.ConfigureAwait(false);
+        var best = bestNHidden ?? manifest?.BestNHidden ?? metricsRead.Value?.BestNHidden;
+        var bestSurface = best is { } n
+            ? await TryAsync(GetDecisionSurfaceAsync(runId, n, cancellationToken), runId, $"the decision surface of N = {Invariant(n)}").ConfigureAwait(false)
+            : default;
         await Task.WhenAll(training, fractions, surfaces, loss).ConfigureAwait(false);
-        return new RunResults(await training.ConfigureAwait(false), await fractions.ConfigureAwait(false), await metrics.ConfigureAwait(false),
-            bestSurface, await surfaces.ConfigureAwait(false), await loss.ConfigureAwait(false)) { BestNHidden = best };
+        var trainingRead = await training.ConfigureAwait(false);
+        var fractionsRead = await fractions.ConfigureAwait(false);
+        var surfacesRead = await surfaces.ConfigureAwait(false);
+        var lossRead = await loss.ConfigureAwait(false);
+        foreach (var problem in new[] { trainingRead.Problem, fractionsRead.Problem, metricsRead.Problem, surfacesRead.Problem, lossRead.Problem })
+        {
+            if (problem is not null)
+            {
+                damage.Add(problem);
+            }
+        }
+
+        var expected = manifest is not null ? [.. manifest.Models.Select(m => m.NHidden)] : expectedSizes ?? [];
+        AddMissing(damage, "the metrics", expected, metricsRead.Value?.Models.Select(m => m.NHidden));
+        AddMissing(damage, "the decision surfaces", expected, surfacesRead.Value?.NHidden);
+        AddMissing(damage, "the loss curves", expected, lossRead.Value?.Curves.Select(c => c.NHidden));
+        if (bestSurface.Problem is not null && surfacesRead.Value is { } set && set.NHidden.Contains(best ?? -1))
+        {
+            damage.Add(bestSurface.Problem);
+        }
+
+        if (damage.Count > 0)
+        {
+            LogDamaged(runId, string.Join("; ", damage));
+        }
+
+        return new RunResults(trainingRead.Value, fractionsRead.Value, metricsRead.Value, bestSurface.Value, surfacesRead.Value, lossRead.Value)
+        {
+            BestNHidden = best,
+            Damage = [.. damage],
+        };
     }
 
     /// <summary>Drops every cached result of a run; call it when the run is deleted (after its files are gone).</summary>
@@ -84,6 +142,43 @@ public sealed class ResultsService(HybridCache cache, IQueryEngine engine, IObje
     }
 
     private static string Invariant(IFormattable value) => value.ToString(null, CultureInfo.InvariantCulture);
+
+    private static void AddMissing(List<string> damage, string part, IEnumerable<int> expected, IEnumerable<int>? found)
+    {
+        if (found is null)
+        {
+            return;
+        }
+
+        var missing = expected.Except(found).Order().Select(n => Invariant(n)).ToList();
+        if (missing.Count > 0)
+        {
+            damage.Add($"{part} of N = {string.Join(", ", missing)} are missing");
+        }
+    }
+
+    private async Task<Read<T>> TryAsync<T>(ValueTask<T> query, string runId, string part)
+        where T : class
+    {
+        try
+        {
+            return new Read<T>(await query.ConfigureAwait(false), null);
+        }
+        catch (Exception e) when (e is InvalidDataException or ModelNotFoundException or RunNotPublishedException)
+        {
+            LogPartUnreadable(e, runId, part);
+            return new Read<T>(null, $"{part} cannot be read");
+        }
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Run {RunId}: {Part} cannot be read")]
+    private partial void LogPartUnreadable(Exception? exception, string runId, string part);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "The outputs of run {RunId} are damaged: {Damage}")]
+    private partial void LogDamaged(string runId, string damage);
+
+    private readonly record struct Read<T>(T? Value, string? Problem)
+        where T : class;
 
     private async ValueTask<T> GetAsync<T>(
         QueryDefinition query, string runId, string? argument, Func<IQueryEngine, CancellationToken, Task<T>> ask, CancellationToken cancellationToken)

@@ -43,8 +43,41 @@ public sealed class RunEndings(RunStore runs, IObjectStore store, TimeProvider t
         return await runs.UpdateAsync(runId, r => r.MarkCancelled(time.GetUtcNow().UtcDateTime), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Marks the run Failed with <paramref name="reason"/>; a run being cancelled ends Cancelled instead.</summary>
-    public async Task<RunSnapshot?> FailAsync(string runId, string reason, CancellationToken cancellationToken) =>
-        await runs.UpdateAsync(runId, r => r.MarkFailed(time.GetUtcNow().UtcDateTime, reason), cancellationToken).ConfigureAwait(false)
-        ?? await CancelAsync(runId, cancellationToken).ConfigureAwait(false);
+    /// <summary>
+    /// Marks the run Failed with <paramref name="reason"/> and deletes its unpublished partial outputs; a run being
+    /// cancelled ends Cancelled instead.
+    /// </summary>
+    public Task<RunSnapshot?> FailAsync(string runId, string reason, CancellationToken cancellationToken) =>
+        EndAsync(runId, r => r.MarkFailed(time.GetUtcNow().UtcDateTime, reason), cancellationToken);
+
+    /// <summary>
+    /// Marks a run whose job was found gone after a restart Failed with <paramref name="reason"/>, ending when the
+    /// job was last seen (<see cref="RunRecord.MarkInterrupted"/>), and deletes its unpublished partial outputs; a
+    /// run being cancelled ends Cancelled instead.
+    /// </summary>
+    public Task<RunSnapshot?> InterruptAsync(string runId, string reason, CancellationToken cancellationToken) =>
+        EndAsync(runId, r => r.MarkInterrupted(time.GetUtcNow().UtcDateTime, reason), cancellationToken);
+
+    // The outputs go before the record says Failed (as for Cancelled): whoever sees the run ended sees it cleaned up.
+    private async Task<RunSnapshot?> EndAsync(string runId, Func<RunRecord, bool> fail, CancellationToken cancellationToken)
+    {
+        if (await runs.FindAsync(runId, cancellationToken).ConfigureAwait(false) is not { IsFinished: false })
+        {
+            return null;
+        }
+
+        await DeleteUnpublishedAsync(runId, cancellationToken).ConfigureAwait(false);
+        return await runs.UpdateAsync(runId, fail, cancellationToken).ConfigureAwait(false)
+            ?? await CancelAsync(runId, cancellationToken).ConfigureAwait(false);
+    }
+
+    // A run that ended without a manifest is never published, and its partial outputs (tens of MB for a large run)
+    // are of no use; a manifest, however it got there, keeps everything (the outputs are then the run's results).
+    private async Task DeleteUnpublishedAsync(string runId, CancellationToken cancellationToken)
+    {
+        if (!await store.ExistsAsync(RunKeys.Manifest(runId), cancellationToken).ConfigureAwait(false))
+        {
+            await store.DeletePrefixAsync(RunKeys.Run(runId), cancellationToken).ConfigureAwait(false);
+        }
+    }
 }

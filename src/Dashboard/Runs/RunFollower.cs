@@ -242,7 +242,8 @@ public sealed partial class RunFollower
 
         _feed.SetProgress(RunId, sizes);
         var stored = RunSnapshot.ToStored(sizes);
-        return _runs.UpdateAsync(RunId, r => r.RecordProgress(stored), cancellationToken);
+        var seen = _time.GetUtcNow().UtcDateTime;
+        return _runs.UpdateAsync(RunId, r => r.RecordProgress(stored, seen), cancellationToken);
     }
 
     private ImmutableArray<SizeProgress> SetSize(int nHidden, Func<SizeProgress, SizeProgress> change)

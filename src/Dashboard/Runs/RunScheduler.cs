@@ -129,7 +129,7 @@ public sealed partial class RunScheduler(
             else
             {
                 LogReconciled(run.Id, "no longer running: Failed (interrupted)");
-                await endings.FailAsync(run.Id, Interrupted, cancellationToken).ConfigureAwait(false);
+                await endings.InterruptAsync(run.Id, Interrupted, cancellationToken).ConfigureAwait(false);
             }
         }
     }

@@ -18,7 +18,8 @@ public sealed record SizeProgress(int NHidden, int Iteration, double? Loss, bool
 /// <summary>
 /// A run as pages show it: the record plus live progress. <c>Damaged</c> says why the stored record cannot be read
 /// in full (its parameters or its progress), null when it can: a damaged record shows default parameters or no
-/// progress, and says so instead of passing them off as the run's.
+/// progress, and says so instead of passing them off as the run's. <c>OutputsDamaged</c> says why a published run's
+/// outputs cannot be read in full (its record is fine; the files are not), null when they can.
 /// </summary>
 public sealed record RunSnapshot(
     string Id,
@@ -31,7 +32,8 @@ public sealed record RunSnapshot(
     ImmutableArray<SizeProgress> Sizes,
     int? BestNHidden,
     string? Error,
-    string? Damaged = null)
+    string? Damaged = null,
+    string? OutputsDamaged = null)
 {
     /// <summary>True once the run can no longer change (and can be deleted).</summary>
     public bool IsFinished => State is RunState.Succeeded or RunState.Failed or RunState.Cancelled;
@@ -61,7 +63,8 @@ public sealed record RunSnapshot(
         }
 
         return new RunSnapshot(record.Id, record.State, record.CreatedBy, record.CreatedUtc, record.StartedUtc, record.FinishedUtc,
-            parameters, sizes, record.BestNHidden, record.Error, damage.Count == 0 ? null : "The run record is damaged: " + string.Join("; ", damage) + ".");
+            parameters, sizes, record.BestNHidden, record.Error, damage.Count == 0 ? null : "The run record is damaged: " + string.Join("; ", damage) + ".",
+            record.OutputsDamaged);
     }
 
     internal static StoredParameters ToStored(RunParameters parameters) => StoredParameters.Of(RunParameterParser.ToRaw(parameters));

@@ -40,10 +40,32 @@ public sealed class XoStudy(IObjectStore store, TimeProvider time, IStudyProgres
         }
     }
 
-    /// <summary>The whole study: data, every size in parallel (largest first), outputs, manifest.</summary>
+    /// <summary>
+    /// The whole study: data, every size in parallel (largest first), outputs, manifest. A sweep cancelled before it
+    /// published leaves nothing of the run behind (its id can be used again).
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; the run's partial outputs are deleted.</exception>
     public async Task<RunManifest> SweepAsync(RunParameters p, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(p);
+        try
+        {
+            return await SweepCoreAsync(p, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Not with the cancelled token: the clean-up is what the cancellation asks for.
+            if (!await store.ExistsAsync(RunKeys.Manifest(p.RunId), CancellationToken.None).ConfigureAwait(false))
+            {
+                await store.DeletePrefixAsync(RunKeys.Run(p.RunId), CancellationToken.None).ConfigureAwait(false);
+            }
+
+            throw;
+        }
+    }
+
+    private async Task<RunManifest> SweepCoreAsync(RunParameters p, CancellationToken cancellationToken)
+    {
         var started = time.GetTimestamp();
         var (train, test, generateSeconds) = Generate(p);
         var writeTicks = 0L;
@@ -69,8 +91,8 @@ public sealed class XoStudy(IObjectStore store, TimeProvider time, IStudyProgres
                 Interlocked.Add(ref writeTicks, time.GetElapsedTime(t0).Ticks);
             }
         }, cancellationToken)).ToList();
-        await Task.WhenAll(fits).ConfigureAwait(false);
-        await writing.ConfigureAwait(false);
+        // Every task has ended when this returns or throws: nothing writes after a cancelled sweep cleans up.
+        await Task.WhenAll([.. fits, writing]).ConfigureAwait(false);
         var trainSeconds = time.GetElapsedTime(trainStarted).TotalSeconds;
 
         var timings = new ManifestTimings(generateSeconds, trainSeconds, TimeSpan.FromTicks(writeTicks).TotalSeconds, 0);

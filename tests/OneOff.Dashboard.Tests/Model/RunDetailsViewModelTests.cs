@@ -44,6 +44,7 @@ public sealed class RunDetailsViewModelTests(DashboardFixture fixture) : IClassF
         var vm = App.Services.GetRequiredService<RunDetailsViewModel>();
         await vm.LoadAsync(run.Id, TestContext.Current.CancellationToken);
 
+        vm.AskCancel();
         await vm.CancelAsync(viewer, TestContext.Current.CancellationToken);
         var cancelMessage = vm.Message;
         vm.AskDelete();

@@ -207,10 +207,11 @@ public sealed class ResultsServiceTests(PublishedRunFixture run) : IDisposable
         var again = await results.GetRunResultsAsync(RunId, cancellationToken: Token);
 
         Assert.Equal(run.Expected.BestNHidden, page.BestSurface?.NHidden);
-        Assert.Equal(run.Expected.ManifestRows("train"), page.Training.Count);
-        Assert.Equal(run.Expected.HiddenSizes, page.Surfaces.NHidden);
-        Assert.Equal(run.Expected.HiddenSizes, page.Loss.Curves.Select(c => c.NHidden));
-        Assert.Equal(run.Expected.ManifestRows("test"), page.Fractions.Test.Total);
+        Assert.Equal(run.Expected.ManifestRows("train"), page.Training?.Count ?? -1);
+        Assert.Equal(run.Expected.HiddenSizes, page.Surfaces?.NHidden ?? []);
+        Assert.Equal(run.Expected.HiddenSizes, page.Loss?.Curves.Select(c => c.NHidden) ?? []);
+        Assert.Equal(run.Expected.ManifestRows("test"), page.Fractions?.Test.Total);
+        Assert.Empty(page.Damage);
         Assert.Equal(6, engine.Calls);
         Assert.Same(page.Training, again.Training);
         Assert.Same(page.BestSurface, again.BestSurface);

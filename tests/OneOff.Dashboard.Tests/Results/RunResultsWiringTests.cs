@@ -45,42 +45,40 @@ public sealed class RunResultsWiringTests(DashboardFixture fixture) : IClassFixt
         Assert.False(vm.NeedsResults);
         Assert.False(vm.ResultsLoading);
         Assert.Null(vm.ResultsError);
+        Assert.Null(vm.OutputsDamaged);
         var results = Assert.IsType<RunResults>(vm.Results);
-        Assert.Equal(300, results.Training.Count);
-        Assert.Equal(300, results.Fractions.Train.Total);
-        Assert.Equal(100, results.Fractions.Test.Total);
-        Assert.Equal([3, 5], results.Metrics.Models.Select(m => m.NHidden));
-        Assert.Equal(done.BestNHidden, results.Metrics.BestNHidden);
+        Assert.Equal(300, results.Training?.Count);
+        Assert.Equal(300, results.Fractions?.Train.Total);
+        Assert.Equal(100, results.Fractions?.Test.Total);
+        Assert.Equal([3, 5], results.Metrics?.Models.Select(m => m.NHidden) ?? []);
+        Assert.Equal(done.BestNHidden, results.Metrics?.BestNHidden);
         Assert.Equal(done.BestNHidden, results.BestSurface?.NHidden);
-        Assert.Equal([3, 5], results.Surfaces.NHidden);
-        Assert.Equal(2, results.Loss.Curves.Count);
+        Assert.Equal([3, 5], results.Surfaces?.NHidden ?? []);
+        Assert.Equal(2, results.Loss?.Curves.Count);
         Assert.Equal(done.Parameters.Radius, vm.Boundary.Radius);
         Assert.Equal(done.Parameters.XHalfWidth, vm.Boundary.XHalfWidth);
         Assert.Equal(5, (await vm.LoadSurfaceAsync(5, Token)).NHidden);
     }
 
     [Fact]
-    public async Task LoadResultsAsync_ManifestGone_ShowsTheErrorAndRetriesOnRequest()
+    public async Task LoadResultsAsync_ManifestGone_SaysTheOutputsAreDamagedNotThatTheJobHasToFinish()
     {
         var run = await SucceededRunAsync();
         var manifest = Path.Combine(App.DataRoot, "runs", run.Id, "_manifest.json");
-        var kept = manifest + ".kept";
-        File.Move(manifest, kept);
+        File.Delete(manifest);
         var vm = App.Services.GetRequiredService<RunDetailsViewModel>();
         await vm.LoadAsync(run.Id, Token);
 
         await vm.LoadResultsAsync(Token);
-        var error = vm.ResultsError;
-        var neededAfterFailure = vm.NeedsResults;
-        File.Move(kept, manifest);
-        vm.RetryResults();
-        await vm.LoadResultsAsync(Token);
+        var record = await App.Runs.GetAsync(run.Id, Token);
 
-        Assert.NotNull(error);
-        Assert.Contains("not published", error, StringComparison.Ordinal);
-        Assert.False(neededAfterFailure);
         Assert.Null(vm.ResultsError);
-        Assert.NotNull(vm.Results);
+        Assert.False(vm.NeedsResults);
+        Assert.False(vm.Results?.HasAny);
+        Assert.Equal("This run's outputs are damaged: its manifest is missing, so none of its results can be read.", vm.OutputsDamaged);
+        Assert.DoesNotContain("once the job has finished", vm.OutputsDamaged, StringComparison.Ordinal);
+        Assert.Equal(vm.OutputsDamaged, record?.OutputsDamaged);
+        Assert.Equal(RunState.Succeeded, record?.State);
     }
 
     [Fact]

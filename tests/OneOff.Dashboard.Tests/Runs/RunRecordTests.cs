@@ -20,6 +20,8 @@ public sealed class RunRecordTests
         ["MarkFailed"] = [RunState.Starting, RunState.Running],
         ["RequestCancel"] = [RunState.Queued, RunState.Starting, RunState.Running],
         ["MarkCancelled"] = [RunState.Cancelling],
+        ["MarkInterrupted"] = [RunState.Starting, RunState.Running],
+        ["RecordOutputsDamage"] = [RunState.Succeeded],
     };
 
     private static readonly Dictionary<string, (Func<RunRecord, bool> Apply, RunState? To)> s_transitions = new()
@@ -32,7 +34,39 @@ public sealed class RunRecordTests
         ["MarkFailed"] = (r => r.MarkFailed(s_t0.AddMinutes(9), "step train failed: boom"), RunState.Failed),
         ["RequestCancel"] = (r => r.RequestCancel(), RunState.Cancelling),
         ["MarkCancelled"] = (r => r.MarkCancelled(s_t0.AddMinutes(9)), RunState.Cancelled),
+        ["MarkInterrupted"] = (r => r.MarkInterrupted(s_t0.AddMinutes(9), "interrupted"), RunState.Failed),
+        ["RecordOutputsDamage"] = (r => r.RecordOutputsDamage("This run's outputs are damaged: the loss curves cannot be read."), null),
     };
+
+    [Fact]
+    public void MarkInterrupted_AfterProgress_EndsWhenTheJobWasLastSeen()
+    {
+        var record = InState(RunState.Running);
+        record.RecordProgress(s_done, s_t0.AddMinutes(3));
+
+        record.MarkInterrupted(s_t0.AddHours(5), "interrupted");
+
+        Assert.Equal(RunState.Failed, record.State);
+        Assert.Equal(s_t0.AddMinutes(3), record.FinishedUtc);
+    }
+
+    [Fact]
+    public void RecordOutputsDamage_Succeeded_KeepsTheStateAndClearsOnceWhole()
+    {
+        var record = InState(RunState.Succeeded);
+
+        var marked = record.RecordOutputsDamage("This run's outputs are damaged: the loss curves cannot be read.");
+        var again = record.RecordOutputsDamage("This run's outputs are damaged: the loss curves cannot be read.");
+        var damaged = record.OutputsDamaged;
+        var cleared = record.RecordOutputsDamage(null);
+
+        Assert.True(marked);
+        Assert.False(again);
+        Assert.Equal("This run's outputs are damaged: the loss curves cannot be read.", damaged);
+        Assert.True(cleared);
+        Assert.Null(record.OutputsDamaged);
+        Assert.Equal(RunState.Succeeded, record.State);
+    }
 
     public static TheoryData<string, RunState> EveryTransitionFromEveryState =>
         [.. s_transitions.Keys.SelectMany(t => Enum.GetValues<RunState>().Select(s => (t, s)))];

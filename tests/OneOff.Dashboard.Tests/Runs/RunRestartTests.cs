@@ -75,8 +75,10 @@ public sealed class RunRestartTests
     {
         using var folder = new TempFolder();
         var (runId, handle) = await StartPausedRunAndStopAsync(folder.Path);
+        var stopped = TimeProvider.System.GetUtcNow().UtcDateTime;
         await SignalAsync("KILL", handle);
         await WaitUntilDeadAsync(handle);
+        await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
 
         await using var app = new DashboardApp(folder.Path);
         _ = app.Server;
@@ -84,7 +86,9 @@ public sealed class RunRestartTests
 
         Assert.Equal(RunState.Failed, run.State);
         Assert.StartsWith("interrupted", run.Error, StringComparison.Ordinal);
-        Assert.False(File.Exists(Path.Combine(folder.Path, "runs", runId, "_manifest.json")));
+        Assert.False(Directory.Exists(Path.Combine(folder.Path, "runs", runId)), "the interrupted run's partial outputs are removed");
+        Assert.NotNull(run.FinishedUtc);
+        Assert.True(run.FinishedUtc <= stopped, $"an interrupted run ends when its job was last seen ({run.FinishedUtc:O}), not after the dashboard was away ({stopped:O})");
     }
 
     [Fact]

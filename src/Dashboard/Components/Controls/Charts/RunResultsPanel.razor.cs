@@ -42,12 +42,15 @@ public sealed partial class RunResultsPanel : IDisposable
         {
             _shown = Results;
             _surface = Results.BestSurface;
-            _selected = _surface?.NHidden ?? Results.Metrics.Models.FirstOrDefault()?.NHidden ?? 0;
+            _selected = _surface?.NHidden ?? Models.FirstOrDefault()?.NHidden ?? 0;
             _error = null;
         }
     }
 
-    private ModelMetrics? MetricsOf(int n) => Results.Metrics.Models.FirstOrDefault(m => m.NHidden == n);
+    // Empty when the metrics cannot be read (the panel then says so).
+    private IReadOnlyList<ModelMetrics> Models => Results.Metrics?.Models ?? [];
+
+    private ModelMetrics? MetricsOf(int n) => Models.FirstOrDefault(m => m.NHidden == n);
 
     private string Label(int n) => n == Results.BestNHidden
         ? string.Create(CultureInfo.InvariantCulture, $"{n} (best)")
@@ -69,7 +72,8 @@ public sealed partial class RunResultsPanel : IDisposable
         }
         catch (Exception e) when (e is RunNotPublishedException or ModelNotFoundException or InvalidDataException)
         {
-            _error = e.Message;
+            // The engine's words name server paths: the page names the surface, the log keeps the details.
+            _error = string.Create(CultureInfo.InvariantCulture, $"The decision surface of N = {n} cannot be read.");
         }
         finally
         {

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Diagnostics;
 using OneOff.Dashboard.Model;
 using OneOff.Dashboard.Runs;
 using OneOff.Core.Runs;
@@ -16,9 +17,31 @@ public sealed partial class RunPage : RunsComponentBase
     [Inject]
     public required RunDetailsViewModel Vm { get; init; }
 
+    /// <summary>The request while the page is prerendered (static SSR); null once interactive.</summary>
+    [CascadingParameter]
+    public HttpContext? HttpContext { get; set; }
+
     protected override async Task OnParametersSetAsync()
     {
         await Vm.LoadAsync(RunId);
+
+        // The prerendered answer is what a browser, a link checker or curl sees: an unknown run is a 404, with
+        // this page's own "No such run". Set as the response starts: a 404 set during rendering makes the
+        // renderer drop this page's body for the generic not-found page.
+        if (Vm.Run is null && !Vm.Deleted && HttpContext is { Response.HasStarted: false } http)
+        {
+            if (http.Features.Get<IStatusCodePagesFeature>() is { } pages)
+            {
+                pages.Enabled = false;
+            }
+
+            http.Response.OnStarting(static state =>
+            {
+                ((HttpResponse)state).StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            }, http.Response);
+        }
+
         StartLoadingResults();
     }
 

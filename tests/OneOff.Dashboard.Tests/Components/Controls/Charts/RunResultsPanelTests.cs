@@ -65,7 +65,7 @@ public sealed class RunResultsPanelTests(PublishedRunFixture run) : ChartTestCon
 
         await panel.Find("select").ChangeAsync(new Microsoft.AspNetCore.Components.ChangeEventArgs { Value = other.ToString(System.Globalization.CultureInfo.InvariantCulture) });
 
-        Assert.Contains($"no model with {other} hidden units", panel.Find("[role=alert]").TextContent, StringComparison.Ordinal);
+        Assert.Equal($"The decision surface of N = {other} cannot be read.", panel.Find("[role=alert]").TextContent);
         Assert.Equal(0, Calls("react"));
     }
 
