@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using OneOff.Core.Query;
 using OneOff.Core.Runs;
@@ -19,13 +20,23 @@ public sealed partial class TrainingDataChart : ChartComponent
     [Parameter]
     public TrueBoundary? Boundary { get; set; }
 
-    /// <summary>The chart title (default "Training data").</summary>
+    /// <summary>The chart title (default "Training data", with how many points it shows).</summary>
     [Parameter]
     public string? Title { get; set; }
 
-    protected override object Inputs => (Points, Boundary, Title);
+    /// <summary>How many training points the run has, when <see cref="Points"/> may be a sample of them.</summary>
+    [Parameter]
+    public long? TotalPoints { get; set; }
 
-    protected override ChartFigure Build() => Build(Points, Boundary, Title ?? $"Training data ({Points.Count:N0} points)");
+    protected override object Inputs => (Points, Boundary, Title, TotalPoints);
+
+    protected override ChartFigure Build() => Build(Points, Boundary, Title ?? TitleFor(Points.Count, TotalPoints));
+
+    /// <summary>The default title: a sampled chart says it is a sample, and of how many points.</summary>
+    internal static string TitleFor(int shown, long? total) =>
+        total > shown
+            ? string.Create(CultureInfo.InvariantCulture, $"Training data (a sample: {shown:N0} of {total:N0} points shown)")
+            : string.Create(CultureInfo.InvariantCulture, $"Training data ({shown:N0} points)");
 
     internal static ChartFigure Build(PointSet points, TrueBoundary? boundary, string title)
     {

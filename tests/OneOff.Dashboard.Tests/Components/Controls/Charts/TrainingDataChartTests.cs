@@ -31,6 +31,23 @@ public sealed class TrainingDataChartTests : ChartTestContext
         Assert.Equal([true, true, true, false, false, false], traces.Select(t => t.GetProperty("showlegend").GetBoolean()));
     }
 
+    [Theory]
+    [InlineData(5, null, "Training data (5 points)")]
+    [InlineData(5, 5L, "Training data (5 points)")]
+    [InlineData(50152, 1000000L, "Training data (a sample: 50,152 of 1,000,000 points shown)")]
+    public void TitleFor_SampledOrWhole_SaysWhichItIs(int shown, long? total, string title)
+    {
+        Assert.Equal(title, TrainingDataChart.TitleFor(shown, total));
+    }
+
+    [Fact]
+    public void Render_SampleOfMorePoints_TitleSaysItIsASample()
+    {
+        Render<TrainingDataChart>(p => p.Add(c => c.Points, Points()).Add(c => c.TotalPoints, 2000L));
+
+        Assert.Equal("Training data (a sample: 5 of 2,000 points shown)", Layout().GetProperty("title").GetProperty("text").GetString());
+    }
+
     [Fact]
     public void Render_Points_KeepsTheMapsSquareWithTitledSharedAxes()
     {
