@@ -95,6 +95,36 @@ public sealed class RunListViewModel(RunQueries runs, RunCommands commands, RunL
         SubmissionKey = NewKey();
     }
 
+    /// <summary>The run whose parameters fill the form ("Run again with these parameters"), or null.</summary>
+    public string? CopiedFrom { get; private set; }
+
+    /// <summary>
+    /// Fills the form with the parameters of run <paramref name="runId"/>; nothing starts until Run job. An
+    /// unknown run leaves the defaults and says so.
+    /// </summary>
+    public async Task<bool> FillFromAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        var run = RunKeys.IsValidRunId(runId) ? await runs.GetAsync(runId, cancellationToken).ConfigureAwait(false) : null;
+        if (run is null)
+        {
+            FormMessage = $"There is no run '{RunParameterParser.Echo(runId)}' to copy: the form has the defaults.";
+            return false;
+        }
+
+        var raw = RunParameterParser.ToRaw(run.Parameters);
+        foreach (var field in Fields)
+        {
+            if (raw.TryGetValue(field.Key, out var value) && value is not null)
+            {
+                SetValue(field, value);
+            }
+        }
+
+        CopiedFrom = run.Id;
+        return true;
+    }
+
     public async Task LoadAsync(CancellationToken cancellationToken = default)
     {
         _runs = [.. await runs.ListAsync(cancellationToken).ConfigureAwait(false)];
