@@ -18,27 +18,35 @@ internal static class PasswordChangeGate
         {
             if (context.User.HasClaim(DashboardClaimsPrincipalFactory.MustChangePasswordClaim, "true") && !IsAllowed(context))
             {
-                if (HttpMethods.IsGet(context.Request.Method) && !context.Request.Path.StartsWithSegments("/_blazor", StringComparison.OrdinalIgnoreCase))
-                {
-                    var back = ReturnUrls.Sanitize(context.Request.Path + context.Request.QueryString);
-                    context.Response.Redirect($"{ChangePasswordPath}?ReturnUrl={Uri.EscapeDataString(back)}");
-                }
-                else
-                {
-                    // A bare 403: re-executing a page for it would answer a POST with 400 instead.
-                    if (context.Features.Get<IStatusCodePagesFeature>() is { } pages)
-                    {
-                        pages.Enabled = false;
-                    }
-
-                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
-                }
-
+                SendTo(context, ChangePasswordPath);
                 return;
             }
 
             await next(context).ConfigureAwait(false);
         });
+
+    /// <summary>
+    /// What a signed-in user with something to do first gets instead of the request: a page request is sent to
+    /// <paramref name="page"/> (coming back afterwards), anything else (the Blazor hub, a form post) is refused with
+    /// a bare 403 — re-executing a page for it would answer a POST with 400 instead.
+    /// </summary>
+    internal static void SendTo(HttpContext context, string page)
+    {
+        if ((HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
+            && !context.Request.Path.StartsWithSegments("/_blazor", StringComparison.OrdinalIgnoreCase))
+        {
+            var back = ReturnUrls.Sanitize(context.Request.Path + context.Request.QueryString);
+            context.Response.Redirect($"{page}?ReturnUrl={Uri.EscapeDataString(back)}");
+            return;
+        }
+
+        if (context.Features.Get<IStatusCodePagesFeature>() is { } pages)
+        {
+            pages.Enabled = false;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status403Forbidden;
+    }
 
     private static bool IsAllowed(HttpContext context)
     {

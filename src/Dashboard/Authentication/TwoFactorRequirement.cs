@@ -64,14 +64,7 @@ public static class TwoFactorRequirementExtensions
                 return;
             }
 
-            if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
-            {
-                context.Response.Redirect(TwoFactorRequirement.SetUpPath(ReturnUrls.Sanitize(context.Request.Path + context.Request.QueryString)));
-            }
-            else
-            {
-                context.Response.StatusCode = StatusCodes.Status403Forbidden;
-            }
+            PasswordChangeGate.SendTo(context, TwoFactorRequirement.SetUpPage);
         });
     }
 }
