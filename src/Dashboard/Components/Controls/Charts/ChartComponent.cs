@@ -14,6 +14,13 @@ public abstract class ChartComponent : ComponentBase
     [Parameter]
     public string? Id { get; set; }
 
+    /// <summary>
+    /// The chart's width in pixels as the browser lays it out, once it has said (null before): a title too long for
+    /// it is broken onto more lines (<see cref="ChartLayouts.FitToWidth"/>) rather than cut at the chart's edge.
+    /// </summary>
+    [Parameter]
+    public int? Width { get; set; }
+
     /// <summary>What the chart draws now.</summary>
     protected ChartFigure Figure { get; private set; } = new([], new Plotly.Blazor.Layout());
 
@@ -25,10 +32,10 @@ public abstract class ChartComponent : ComponentBase
 
     protected override void OnParametersSet()
     {
-        var inputs = Inputs;
+        var inputs = (Inputs, Width);
         if (!Equals(_built, inputs))
         {
-            Figure = Build();
+            Figure = ChartLayouts.FitToWidth(Build(), Width);
             _built = inputs;
         }
     }

@@ -8,7 +8,7 @@ using Title = Plotly.Blazor.LayoutLib.Title;
 namespace OneOff.Dashboard.Components.Controls.Charts;
 
 /// <summary>The pieces every chart shares: fonts, margins, titles, axes, the boundary trace.</summary>
-internal static class ChartLayouts
+internal static partial class ChartLayouts
 {
     /// <summary>Where a horizontal legend above the plot starts, in plot fractions (1 is the plot's top frame).</summary>
     public const decimal LegendAbovePlot = 1.03m;
@@ -26,6 +26,221 @@ internal static class ChartLayouts
         // Above the plot with a little air: at y = 1 the legend's entries sit on the plot's frame.
         Legend = [new Legend { Orientation = Plotly.Blazor.LayoutLib.LegendLib.OrientationEnum.H, X = 0, Y = LegendAbovePlot, YAnchor = Plotly.Blazor.LayoutLib.LegendLib.YAnchorEnum.Bottom }],
     };
+
+    /// <summary>The title's font size (<see cref="Base"/>) and about how wide one of its characters is, in pixels.</summary>
+    private const int TitleFontPixels = 16;
+    private const double TitleCharPixels = 8.8;
+    private const int LegendRowPixels = 21;
+
+    /// <summary>Below this width a chart is on a phone: its legend goes above the plot, on lines of its own.</summary>
+    private const int NarrowChartPixels = 640;
+
+    /// <summary>A side legend with more entries than this stays at the side on a phone (one per line reads best).</summary>
+    private const int MostEntriesAbove = 8;
+
+    /// <summary>The width the charts' top margins were laid out for (the results panel on a 1360 px laptop).</summary>
+    private const int LaptopChartPixels = 1100;
+
+    /// <summary>
+    /// The figure fitted to a chart <paramref name="width"/> pixels wide (unchanged while the width is unknown).
+    /// On a laptop, a title or legend too long for the width gets more lines and the top margin grows by them. On a
+    /// phone (under 640 px) the top is laid out again from the top down: the title broken onto lines that fit (its
+    /// smaller second line too), then a short legend on rows of its own (a long side legend stays at the side), then
+    /// the plot; a square plot is as tall as it is wide. The plot keeps its width and nothing overlaps.
+    /// </summary>
+    public static ChartFigure FitToWidth(ChartFigure figure, int? width)
+    {
+        ArgumentNullException.ThrowIfNull(figure);
+        if (width is not { } w)
+        {
+            return figure;
+        }
+
+        return w < NarrowChartPixels ? FitToPhone(figure, w) : FitToLaptop(figure, w);
+    }
+
+    private static ChartFigure FitToLaptop(ChartFigure figure, int width)
+    {
+        var layout = figure.Layout;
+        var lines = TitleLines(layout.Title?.Text, width);
+        var legendExtra = layout.Legend is [{ Orientation: Plotly.Blazor.LayoutLib.LegendLib.OrientationEnum.H } above] && above.Y >= 1
+            ? Math.Max(0, LegendRows(LegendEntries(figure), width - 40) - LegendRows(LegendEntries(figure), LaptopChartPixels - 40)) * LegendRowPixels
+            : 0;
+        var extra = (lines.Added * TitleLinePixels) + legendExtra;
+        if (extra == 0)
+        {
+            return figure;
+        }
+
+        layout.Margin ??= new Margin();
+        var height = (layout.Height ?? 450) + extra;
+        if (lines.Added > 0)
+        {
+            TitleAtTop(layout, lines);
+        }
+
+        layout.Margin.T += extra;
+        layout.Height = height;
+        return figure with { Layout = layout };
+    }
+
+    private static ChartFigure FitToPhone(ChartFigure figure, int width)
+    {
+        var layout = figure.Layout;
+        layout.Margin ??= new Margin();
+        var lines = TitleLines(layout.Title?.Text, width);
+        var top = 8 + (lines.Count * TitleLinePixels) + 6;
+        var entries = LegendEntries(figure);
+        if (layout.Legend is [{ } legend] && (legend.X > 1 ? entries.Count <= MostEntriesAbove : legend.Y >= 1))
+        {
+            legend.Orientation = Plotly.Blazor.LayoutLib.LegendLib.OrientationEnum.H;
+            (legend.X, legend.XAnchor) = (0, Plotly.Blazor.LayoutLib.LegendLib.XAnchorEnum.Left);
+            legend.YRef = Plotly.Blazor.LayoutLib.LegendLib.YRefEnum.Container;
+            legend.YAnchor = Plotly.Blazor.LayoutLib.LegendLib.YAnchorEnum.Top;
+            legend.Y = top; // in pixels for now: a fraction of the height once it is known
+            top += LegendRows(entries, width - 40) * LegendRowPixels;
+        }
+
+        // Panel titles just above the plot (annotations at its top) keep their lines: side by side, each broken to
+        // its panel's share of the width.
+        var panelTitles = layout.Annotations?.Where(a => a.Y is IConvertible y && y.ToDouble(System.Globalization.CultureInfo.InvariantCulture) >= 1 && a.Text is not null).ToList() ?? [];
+        if (panelTitles.Count > 0)
+        {
+            var share = (int)((width - (double)((layout.Margin.L ?? 0) + (layout.Margin.R ?? 0))) / panelTitles.Count) + 24;
+            var most = 1;
+            foreach (var title in panelTitles.Where(a => !a.Text!.Contains("<br", StringComparison.Ordinal)))
+            {
+                var broken = Break(title.Text!, share, TitleCharPixels * 0.82);
+                title.Text = string.Join("<br />", broken);
+                most = Math.Max(most, broken.Count);
+            }
+
+            top += most * TitleLinePixels;
+        }
+
+        var oldHeight = (double)(layout.Height ?? 450);
+        var plotHeight = SquarePlotHeight(layout, width) ?? (oldHeight - (double)((layout.Margin.T ?? 0) + (layout.Margin.B ?? 0)));
+        var height = (decimal)Math.Round(top + 8 + plotHeight + (double)(layout.Margin.B ?? 0));
+        layout.Margin.T = top + 8;
+        layout.Height = height;
+        if (layout.Legend is [{ YRef: Plotly.Blazor.LayoutLib.LegendLib.YRefEnum.Container } placed])
+        {
+            placed.Y = 1 - (placed.Y / height);
+        }
+
+        TitleAtTop(layout, lines);
+        return figure with { Layout = layout };
+    }
+
+    /// <summary>
+    /// The plot height that makes a chart's square panel (a y axis scaled to its x axis) as tall as it is wide in a
+    /// chart <paramref name="width"/> wide; null when no full-width axis is square or the chart lays out many panels itself.
+    /// </summary>
+    private static double? SquarePlotHeight(Plotly.Blazor.Layout layout, int width)
+    {
+        if (layout.YAxis is not { Count: > 0 and <= 2 } yAxes || yAxes.FirstOrDefault(y => y.ScaleAnchor is not null) is not { } square)
+        {
+            return null;
+        }
+
+        var plotWidth = width - (double)((layout.Margin?.L ?? 0) + (layout.Margin?.R ?? 0));
+        var xDomain = layout.XAxis?.FirstOrDefault(x => string.Equals("x" + (x.Anchor is { Length: > 1 } a ? a[1..] : ""), square.ScaleAnchor, StringComparison.Ordinal)
+            || (x.Anchor is null && square.ScaleAnchor == "x"))?.Domain;
+        var xFraction = xDomain is [var x0, var x1] ? Convert.ToDouble(x1, System.Globalization.CultureInfo.InvariantCulture) - Convert.ToDouble(x0, System.Globalization.CultureInfo.InvariantCulture) : 1;
+        // Square panels side by side (the training data's two) would be too small to read at a phone's height.
+        return xFraction < 0.9 ? null : Math.Max(120, plotWidth * xFraction);
+    }
+
+    private const int TitleLinePixels = TitleFontPixels + 4;
+
+    /// <summary>The title on <paramref name="lines"/>, hung from the top of the chart (its 'auto' place centres it in the top margin, onto the legend).</summary>
+    private static void TitleAtTop(Plotly.Blazor.Layout layout, TitleText lines)
+    {
+        if (layout.Title is null)
+        {
+            return;
+        }
+
+        layout.Title.Text = lines.Text;
+        layout.Title.YRef = Plotly.Blazor.LayoutLib.TitleLib.YRefEnum.Container;
+        // Measured: with its top anchored, a title of more than one line still rises about a line above its y.
+        layout.Title.Y = 1 - ((8m + (lines.Count > 1 ? TitleFontPixels : 0)) / (layout.Height ?? 450));
+        layout.Title.YAnchor = Plotly.Blazor.LayoutLib.TitleLib.YAnchorEnum.Top;
+    }
+
+    /// <summary>
+    /// The title broken at spaces into lines a chart <paramref name="width"/> wide holds; a second line the title was
+    /// written with (a smaller <c>&lt;span&gt;</c> after <c>&lt;br&gt;</c>) is broken the same way, in its own size.
+    /// </summary>
+    private static TitleText TitleLines(string? title, int width)
+    {
+        if (string.IsNullOrEmpty(title))
+        {
+            return new(title ?? "", 1, 0);
+        }
+
+        var segments = new List<string>();
+        var count = 0;
+        foreach (var segment in title.Split("<br>"))
+        {
+            var lines = SmallLine().Match(segment) is { Success: true } small
+                ? Break(small.Groups[2].Value, width, TitleCharPixels * 0.82).Select(l => $"{small.Groups[1].Value}{l}</span>").ToList()
+                : Break(segment, width, TitleCharPixels);
+            count += lines.Count;
+            segments.Add(string.Join("<br />", lines));
+        }
+
+        // Breaks the title was written with stay <br> (its label reads them as a dash); the fitted ones are <br />.
+        return new(string.Join("<br>", segments), count, count - segments.Count);
+    }
+
+    /// <summary>A title's text with its line breaks, how many lines it has and how many of them fitting it added.</summary>
+    private readonly record struct TitleText(string Text, int Count, int Added);
+
+    private static List<string> Break(string text, int width, double charPixels)
+    {
+        var perLine = Math.Max(16, (int)((width - 24) / charPixels));
+        var lines = new List<string>();
+        var line = "";
+        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line.Length > 0 && line.Length + 1 + word.Length > perLine)
+            {
+                lines.Add(line);
+                line = word;
+            }
+            else
+            {
+                line = line.Length == 0 ? word : line + " " + word;
+            }
+        }
+
+        lines.Add(line);
+        return lines;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^(<span[^>]*>)(.*)</span>$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex SmallLine();
+
+    /// <summary>The widths of a figure's legend entries: about 7 px a character plus the symbol and the gaps (Plotly wraps them).</summary>
+    private static List<int> LegendEntries(ChartFigure figure) =>
+        [.. figure.Data.OfType<Scatter>().Where(t => t.ShowLegend != false && t.Name is not null).Select(t => 48 + (7 * t.Name!.Length))];
+
+    private static int LegendRows(List<int> entries, int width)
+    {
+        var (rows, used) = (entries.Count > 0 ? 1 : 0, 0);
+        foreach (var entry in entries)
+        {
+            if (used > 0 && used + entry > width)
+            {
+                (rows, used) = (rows + 1, 0);
+            }
+
+            used += entry;
+        }
+
+        return rows;
+    }
 
     public static XAxis XAxis(string title) => new()
     {

@@ -1,14 +1,21 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
 using OneOff.Core.Query;
 using OneOff.Core.Runs;
 using OneOff.Dashboard.Results;
 
 namespace OneOff.Dashboard.Components.Controls.Charts;
 
-public sealed partial class RunResultsPanel : IDisposable
+public sealed partial class RunResultsPanel : IAsyncDisposable
 {
     private readonly CancellationTokenSource _disposed = new();
+    private ElementReference _panel;
+    private DotNetObjectReference<RunResultsPanel>? _self;
+    private IJSObjectReference? _widthObserver;
+    private int? _width;
+    private int _gridColumns = 5;
+    private double _gridPlotPixels = SurfaceGridChart.LaptopPlotPixels;
     private RunResults? _shown;
     private DecisionSurface? _surface;
     private int _selected;
@@ -30,10 +37,63 @@ public sealed partial class RunResultsPanel : IDisposable
     [Parameter]
     public Func<int, CancellationToken, Task<DecisionSurface>>? LoadSurface { get; set; }
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
         _disposed.Cancel();
         _disposed.Dispose();
+        if (_widthObserver is not null)
+        {
+            try
+            {
+                await _widthObserver.InvokeVoidAsync("dispose");
+                await _widthObserver.DisposeAsync();
+            }
+            catch (JSDisconnectedException)
+            {
+                // The circuit is gone, and the browser's observer with it.
+            }
+        }
+
+        _self?.Dispose();
+    }
+
+    /// <summary>
+    /// The panel's width as the browser lays it out (charts.js): the grid of decision surfaces gets as many columns
+    /// as fit (five on a laptop, two on a phone) and rows as tall as its panels are wide; every chart fits its title
+    /// to the width.
+    /// </summary>
+    [JSInvokable]
+    public Task WidthChanged(int pixels)
+    {
+        if (pixels <= 0 || (_width is { } width && Math.Abs(pixels - width) < 8))
+        {
+            return Task.CompletedTask;
+        }
+
+        _width = pixels;
+        _gridColumns = SurfaceGridChart.ColumnsFor(pixels);
+        _gridPlotPixels = Math.Max(1, pixels - SurfaceGridChart.SideMargins);
+        return InvokeAsync(StateHasChanged);
+    }
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (!firstRender)
+        {
+            return;
+        }
+
+        try
+        {
+            var module = await JS.InvokeAsync<IJSObjectReference>("import", _disposed.Token, "./charts.js");
+            _self = DotNetObjectReference.Create(this);
+            _widthObserver = await module.InvokeAsync<IJSObjectReference>("observeWidth", _disposed.Token, _panel, _self);
+            await module.DisposeAsync();
+        }
+        catch (Exception e) when (e is JSDisconnectedException or OperationCanceledException or JSException)
+        {
+            // Without the browser's width the grid keeps a laptop's layout.
+        }
     }
 
     protected override void OnParametersSet()

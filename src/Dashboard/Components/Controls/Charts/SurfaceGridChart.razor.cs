@@ -15,6 +15,9 @@ public sealed partial class SurfaceGridChart : ChartComponent
     private const int TopMargin = 104;
     private const int BottomMargin = 55;
     private const int TitlePixels = 26;
+    // A panel narrower than this has its title on two lines ("N = 30" over "agreement 0.912"): on one they ran
+    // into the next panel's.
+    private const int TwoLineTitleBelow = 230;
     private const int TickPixels = 26;
 
     /// <summary>The plot area's width on a laptop (a 1360 px window): the chart's width less its side margins.</summary>
@@ -39,11 +42,27 @@ public sealed partial class SurfaceGridChart : ChartComponent
     [Parameter]
     public int Columns { get; set; } = 5;
 
-    protected override object Inputs => (Surfaces, Metrics, BestNHidden, Boundary, Columns);
+    /// <summary>
+    /// The width of the chart's plot area in pixels (the chart less its side margins; a laptop's by default): rows
+    /// are as tall as a panel is wide at that width, so a phone's narrow grid has no empty bands between its rows.
+    /// </summary>
+    [Parameter]
+    public double PlotPixels { get; set; } = LaptopPlotPixels;
 
-    protected override ChartFigure Build() => Build(Surfaces, Metrics, Boundary ?? TrueBoundary.Default, Columns, BestNHidden);
+    protected override object Inputs => (Surfaces, Metrics, BestNHidden, Boundary, Columns, PlotPixels);
 
-    internal static ChartFigure Build(SurfaceSet set, RunMetrics? metrics, TrueBoundary boundary, int columns, int? bestNHidden = null)
+    protected override ChartFigure Build() => Build(Surfaces, Metrics, Boundary ?? TrueBoundary.Default, Columns, BestNHidden, PlotPixels);
+
+    /// <summary>The side margins of the chart (<see cref="ChartLayouts.Base"/>): a chart <c>w</c> wide plots <c>w - SideMargins</c>.</summary>
+    internal const int SideMargins = 80;
+
+    /// <summary>
+    /// Panels per row for a chart <paramref name="chartPixels"/> wide: five on a laptop, fewer as the screen narrows,
+    /// so a panel stays at least about 150 px wide (two on a phone).
+    /// </summary>
+    public static int ColumnsFor(double chartPixels) => (int)Math.Clamp(Math.Floor((chartPixels - SideMargins) / 150), 2, 5);
+
+    internal static ChartFigure Build(SurfaceSet set, RunMetrics? metrics, TrueBoundary boundary, int columns, int? bestNHidden = null, double plotWidth = LaptopPlotPixels)
     {
         var count = set.NHidden.Length;
         columns = Math.Clamp(columns, 1, Math.Max(1, count));
@@ -52,7 +71,10 @@ public sealed partial class SurfaceGridChart : ChartComponent
 
         // Panels are square: a row is as tall as a panel is wide on a laptop-sized chart (its plot area less the gaps
         // between columns), plus its title and ticks. Taller rows leave empty bands between the rows of panels.
-        var rowPixels = PanelPixels(columns) + TitlePixels + TickPixels;
+        var panelPixels = PanelPixels(columns, plotWidth);
+        var twoLines = panelPixels < TwoLineTitleBelow;
+        var titlePixels = twoLines ? TitlePixels + 16 : TitlePixels;
+        var rowPixels = panelPixels + titlePixels + TickPixels;
         var plotPixels = (double)rows * rowPixels;
         var x = set.X.Cast<object>().ToList();
         var y = set.Y.Cast<object>().ToList();
@@ -98,7 +120,7 @@ public sealed partial class SurfaceGridChart : ChartComponent
             };
             var yAxis = new YAxis
             {
-                Domain = [top - (1.0 / rows) + (TickPixels / plotPixels), top - (TitlePixels / plotPixels)],
+                Domain = [top - (1.0 / rows) + (TickPixels / plotPixels), top - (titlePixels / plotPixels)],
                 Anchor = "x" + suffix,
                 Range = [-DecisionSurfaceChart.Half, DecisionSurfaceChart.Half],
                 ShowTickLabels = column == 0,
@@ -123,7 +145,7 @@ public sealed partial class SurfaceGridChart : ChartComponent
             yAxes.Add(yAxis);
             annotations.Add(new Annotation
             {
-                Text = PanelTitle(set.NHidden[k], metrics, best),
+                Text = PanelTitle(set.NHidden[k], metrics, best, twoLines),
                 XRef = $"x{suffix} domain",
                 YRef = $"y{suffix} domain",
                 X = 0.5,
@@ -150,13 +172,13 @@ public sealed partial class SurfaceGridChart : ChartComponent
         return new ChartFigure(data, layout);
     }
 
-    /// <summary>How wide (and so how tall) one panel is on a laptop.</summary>
-    internal static int PanelPixels(int columns) => (int)Math.Clamp((LaptopPlotPixels / columns) - (Gap * LaptopPlotPixels), 160, 340);
+    /// <summary>How wide (and so how tall) one panel is in a plot area <paramref name="plotPixels"/> wide (a laptop's by default).</summary>
+    internal static int PanelPixels(int columns, double plotPixels = LaptopPlotPixels) => (int)Math.Clamp((plotPixels / columns) - (Gap * plotPixels), 100, 340);
 
-    private static string PanelTitle(int n, RunMetrics? metrics, int? best)
+    private static string PanelTitle(int n, RunMetrics? metrics, int? best, bool twoLines)
     {
         var model = metrics?.Models.FirstOrDefault(m => m.NHidden == n);
-        var title = model is null ? $"N = {n}" : $"N = {n} · agreement {ChartLayouts.Fraction(model.SurfaceAgree)}";
+        var title = model is null ? $"N = {n}" : $"N = {n}{(twoLines ? "<br>" : " · ")}agreement {ChartLayouts.Fraction(model.SurfaceAgree)}";
         return n == best ? $"<b>★ {title}</b>" : title;
     }
 
