@@ -214,7 +214,7 @@ public static class JobCli
     private static void PrintSummary(TextWriter output, IObjectStore store, RunManifest m)
     {
         output.WriteLine($"run {m.RunId} published under {store.Root}/runs/{m.RunId}/ in {m.Timings.TotalSeconds:F2} s");
-        output.WriteLine($"{"N",6} {"train",8} {"test",8} {"surface",8} {"iters",6} {"loss",8} {"fit s",7}  {"stopped",-11}");
+        output.WriteLine($"{"N",6} {"train",8} {"test",8} {"surface",8} {"iters",6} {"loss",8} {"fit s",7}  stopped");
         foreach (var model in m.Models)
         {
             var mark = model.NHidden == m.BestNHidden ? "  <- best" : "";

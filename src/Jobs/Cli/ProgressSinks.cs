@@ -51,7 +51,7 @@ internal sealed class PlainProgress(TextWriter error) : IStudyProgress
         Write($"N={nHidden}: iteration {iteration}, loss {loss:F4}");
 
     public void ModelDone(ModelMetrics model) =>
-        Write($"N={model.NHidden} done: train {model.TrainAcc:P1}, test {model.TestAcc:P1}, surface agreement {model.SurfaceAgree:P1} ({(model.StopReason is { } stop ? StopReasons.Describe(stop, model.Iterations) : $"{model.Iterations} iterations")}, {model.FitSeconds:F2} s)");
+        Write($"N={model.NHidden} done, {(model.StopReason is { } stop ? StopReasons.Describe(stop, model.Iterations) : $"{model.Iterations} iterations")}: train {model.TrainAcc:P1}, test {model.TestAcc:P1}, surface agreement {model.SurfaceAgree:P1} ({model.FitSeconds:F2} s)");
 
     public void Published(RunManifest manifest) =>
         Write($"published run {manifest.RunId}: best N = {manifest.BestNHidden} ({manifest.Timings.TotalSeconds:F2} s)");
