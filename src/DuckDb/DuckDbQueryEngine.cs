@@ -29,6 +29,12 @@ public sealed class DuckDbQueryEngine : IQueryEngine, IDisposable
         ["loss"] = ("loss", true),
     };
 
+    // Columns added to a table after runs were written without them: a view over such a run gives them as NULL.
+    private static readonly Dictionary<string, (string Name, string Type)[]> s_addedColumns = new(StringComparer.Ordinal)
+    {
+        ["metrics"] = [("stop_reason", "VARCHAR")],
+    };
+
     private readonly FolderObjectStore _store;
     private readonly ILogger<DuckDbQueryEngine> _logger;
     private readonly Lock _lock = new();
@@ -177,7 +183,7 @@ public sealed class DuckDbQueryEngine : IQueryEngine, IDisposable
         foreach (var table in query.Tables)
         {
             using var view = connection.CreateCommand();
-            view.CommandText = ViewSql(runId, table);
+            view.CommandText = ViewSql(runId, table, MissingColumns(connection, runId, table));
             view.ExecuteNonQuery();
         }
 
@@ -195,15 +201,48 @@ public sealed class DuckDbQueryEngine : IQueryEngine, IDisposable
         return result;
     }
 
-    // The run id is validated ([a-z0-9-]) and the root holds no glob characters; quotes in the root are doubled.
-    // View definitions cannot take parameters: this is the one place values become SQL text.
-    private string ViewSql(string runId, string table)
+    /// <summary>The added columns (<see cref="s_addedColumns"/>) that the run's files of <paramref name="table"/> lack (a run written before them).</summary>
+    private List<(string Name, string Type)> MissingColumns(DuckDBConnection connection, string runId, string table)
+    {
+        if (!s_addedColumns.TryGetValue(table, out var added))
+        {
+            return [];
+        }
+
+        var missing = new List<(string Name, string Type)>(added.Length);
+        foreach (var column in added)
+        {
+            using var check = connection.CreateCommand();
+            check.CommandText = "SELECT count(*) FROM parquet_schema(?) WHERE name = ?";
+            check.Parameters.Add(new DuckDBParameter(Glob(runId, table)));
+            check.Parameters.Add(new DuckDBParameter(column.Name));
+            if (Convert.ToInt64(check.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
+            {
+                missing.Add(column);
+            }
+        }
+
+        return missing;
+    }
+
+    private string Glob(string runId, string table)
     {
         var (folder, partitioned) = s_tables[table];
-        var runFolder = _store.PathOf(RunKeys.Run(runId).TrimEnd('/')).Replace("'", "''", StringComparison.Ordinal);
+        var runFolder = _store.PathOf(RunKeys.Run(runId).TrimEnd('/'));
+        return partitioned ? $"{runFolder}/{folder}/*/*.parquet" : $"{runFolder}/{folder}/*.parquet";
+    }
+
+    // The run id is validated ([a-z0-9-]) and the root holds no glob characters; quotes in the root are doubled.
+    // View definitions cannot take parameters: this is the one place values become SQL text (the added columns'
+    // names and types are the constants above).
+    private string ViewSql(string runId, string table, List<(string Name, string Type)> missing)
+    {
+        var (_, partitioned) = s_tables[table];
+        var glob = Glob(runId, table).Replace("'", "''", StringComparison.Ordinal);
         var source = partitioned
-            ? $"read_parquet('{runFolder}/{folder}/*/*.parquet', hive_partitioning = true, hive_types = {{'n_hidden': INTEGER}})"
-            : $"read_parquet('{runFolder}/{folder}/*.parquet')";
-        return $"CREATE TEMP VIEW {table} AS SELECT '{runId}' AS run_id, * FROM {source}";
+            ? $"read_parquet('{glob}', hive_partitioning = true, hive_types = {{'n_hidden': INTEGER}})"
+            : $"read_parquet('{glob}')";
+        var nulls = string.Concat(missing.Select(c => $", CAST(NULL AS {c.Type}) AS {c.Name}"));
+        return $"CREATE TEMP VIEW {table} AS SELECT '{runId}' AS run_id, *{nulls} FROM {source}";
     }
 }

@@ -113,7 +113,8 @@ internal static class ResultReaders
         }
     }
 
-    /// <summary>Rows: n_hidden, train_acc, test_acc, surface_agree, iterations, final_loss, fit_seconds.</summary>
+    /// <summary>Rows: n_hidden, train_acc, test_acc, surface_agree, iterations, final_loss, fit_seconds, stop_reason (NULL when unknown).</summary>
+    /// <exception cref="InvalidDataException">A stop_reason that is none.</exception>
     public static RunMetrics ReadMetrics(DbDataReader reader)
     {
         var models = new List<ModelMetrics>();
@@ -121,7 +122,8 @@ internal static class ResultReaders
         {
             models.Add(new ModelMetrics(
                 reader.GetInt32(0), reader.GetDouble(1), reader.GetDouble(2), reader.GetDouble(3),
-                reader.GetInt32(4), reader.GetDouble(5), reader.GetDouble(6)));
+                reader.GetInt32(4), reader.GetDouble(5), reader.GetDouble(6),
+                reader.IsDBNull(7) ? null : StopReasons.Parse(reader.GetString(7))));
         }
 
         return new RunMetrics(models);

@@ -1,4 +1,5 @@
 using OneOff.Core.Query;
+using OneOff.Core.Runs;
 using OneOff.Core.Storage;
 using OneOff.Testing;
 
@@ -23,6 +24,44 @@ public sealed class DuckDbQueryEngineTests(PublishedRunFixture run) : QueryEngin
             var metrics = await engine.GetMetricsAsync(PublishedRunFixture.RunId, TestContext.Current.CancellationToken);
 
             Assert.Equal(Run.Expected.HiddenSizes, metrics.Models.Select(m => m.NHidden));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task GetMetricsAsync_RunWrittenBeforeStopReasons_ReadsEveryMetricWithTheReasonUnknown()
+    {
+        var token = TestContext.Current.CancellationToken;
+        var root = Path.Combine(Path.GetTempPath(), "oneoff-old-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            Run.CopyRunTo(root, "old-run");
+            using var current = new DuckDbQueryEngine(new FolderObjectStore(Run.Root));
+            var expected = await current.GetMetricsAsync(PublishedRunFixture.RunId, token);
+            foreach (var model in expected.Models)
+            {
+                // The metrics file as the job wrote it before stop_reason: the same values, one column fewer.
+                var path = Path.Combine(root, "runs", "old-run", "metrics", $"n_hidden={model.NHidden}", "part-0.parquet");
+                await File.WriteAllBytesAsync(path, await ParquetTables.WriteAsync(RunSchemas.MetricsRequired, async rg =>
+                {
+                    await rg.WriteAsync<double>(RunSchemas.TrainAcc, new[] { model.TrainAcc }, cancellationToken: token);
+                    await rg.WriteAsync<double>(RunSchemas.TestAcc, new[] { model.TestAcc }, cancellationToken: token);
+                    await rg.WriteAsync<double>(RunSchemas.SurfaceAgree, new[] { model.SurfaceAgree }, cancellationToken: token);
+                    await rg.WriteAsync<int>(RunSchemas.Iterations, new[] { model.Iterations }, cancellationToken: token);
+                    await rg.WriteAsync<double>(RunSchemas.FinalLoss, new[] { model.FinalLoss }, cancellationToken: token);
+                    await rg.WriteAsync<double>(RunSchemas.FitSeconds, new[] { model.FitSeconds }, cancellationToken: token);
+                }), token);
+            }
+
+            using var engine = new DuckDbQueryEngine(new FolderObjectStore(root));
+            var old = await engine.GetMetricsAsync("old-run", token);
+
+            Assert.All(expected.Models, m => Assert.NotNull(m.StopReason));
+            Assert.All(old.Models, m => Assert.Null(m.StopReason));
+            Assert.Equal(expected.Models.Select(m => m with { StopReason = null }), old.Models);
         }
         finally
         {

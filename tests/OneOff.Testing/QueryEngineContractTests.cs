@@ -159,6 +159,8 @@ public abstract class QueryEngineContractTests(PublishedRunFixture run) : IDispo
             Assert.Equal(((int[])expected["iterations"])[0], model.Iterations);
             Assert.Equal(((double[])expected["final_loss"])[0], model.FinalLoss);
             Assert.Equal(((double[])expected["fit_seconds"])[0], model.FitSeconds);
+            Assert.NotNull(model.StopReason);
+            Assert.Equal(expected["stop_reason"].GetValue(0) as string, StopReasons.ToWire(model.StopReason));
         }
     }
 

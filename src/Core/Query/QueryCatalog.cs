@@ -77,11 +77,14 @@ public static class QueryCatalog
         """,
         ["grid"]);
 
-    /// <summary>Every model's metrics. Parameters: run id.</summary>
+    /// <summary>
+    /// Every model's metrics. Parameters: run id. <c>stop_reason</c> is NULL for runs written before it existed
+    /// (the engines give a missing column as NULL).
+    /// </summary>
     public static QueryDefinition Metrics { get; } = new(
         "metrics",
         """
-        SELECT n_hidden, train_acc, test_acc, surface_agree, iterations, final_loss, fit_seconds
+        SELECT n_hidden, train_acc, test_acc, surface_agree, iterations, final_loss, fit_seconds, stop_reason
         FROM metrics
         WHERE run_id = ?
         ORDER BY n_hidden

@@ -17,15 +17,19 @@ public static class MetricsTable
             await rg.WriteAsync<int>(RunSchemas.Iterations, new[] { m.Iterations }, cancellationToken: cancellationToken).ConfigureAwait(false);
             await rg.WriteAsync<double>(RunSchemas.FinalLoss, new[] { m.FinalLoss }, cancellationToken: cancellationToken).ConfigureAwait(false);
             await rg.WriteAsync<double>(RunSchemas.FitSeconds, new[] { m.FitSeconds }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await rg.WriteAsync(RunSchemas.StopReason, new[] { StopReasons.ToWire(m.StopReason) }).ConfigureAwait(false);
         });
     }
 
-    /// <summary>Reads the metrics table of size <paramref name="nHidden"/> back.</summary>
-    /// <exception cref="InvalidDataException">Not a one-row metrics table.</exception>
+    /// <summary>
+    /// Reads the metrics table of size <paramref name="nHidden"/> back; a file written before <c>stop_reason</c>
+    /// existed reads with <see cref="ModelMetrics.StopReason"/> null.
+    /// </summary>
+    /// <exception cref="InvalidDataException">Not a one-row metrics table, or a <c>stop_reason</c> that is none.</exception>
     public static async Task<ModelMetrics> ReadAsync(byte[] parquet, int nHidden, CancellationToken cancellationToken = default)
     {
         using var stream = new MemoryStream(parquet, writable: false);
-        await using var reader = await ParquetTables.OpenAsync(stream, RunSchemas.Metrics, cancellationToken).ConfigureAwait(false);
+        await using var reader = await ParquetTables.OpenAsync(stream, RunSchemas.MetricsRequired, cancellationToken).ConfigureAwait(false);
         using var rg = reader.OpenRowGroupReader(0);
         if (rg.RowCount != 1)
         {
@@ -41,8 +45,16 @@ public static class MetricsTable
 
         var iterations = new int[1];
         await rg.ReadAsync<int>(RunSchemas.Iterations, iterations.AsMemory(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        StopReason? stopReason = null;
+        if (reader.Schema.GetDataFields().Any(f => f.Name == RunSchemas.StopReason.Name))
+        {
+            var reasons = new string?[1];
+            await rg.ReadAsync(RunSchemas.StopReason, reasons.AsMemory(), cancellationToken: cancellationToken).ConfigureAwait(false);
+            stopReason = StopReasons.Parse(reasons[0]);
+        }
+
         return new ModelMetrics(nHidden, await One(RunSchemas.TrainAcc).ConfigureAwait(false), await One(RunSchemas.TestAcc).ConfigureAwait(false),
             await One(RunSchemas.SurfaceAgree).ConfigureAwait(false), iterations[0], await One(RunSchemas.FinalLoss).ConfigureAwait(false),
-            await One(RunSchemas.FitSeconds).ConfigureAwait(false));
+            await One(RunSchemas.FitSeconds).ConfigureAwait(false), stopReason);
     }
 }

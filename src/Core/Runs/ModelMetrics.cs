@@ -6,7 +6,8 @@ namespace OneOff.Core.Runs;
 /// The metrics of one trained model (one hidden-layer size): the one record of them, as the manifest's
 /// <c>models</c> hold them, as the <c>metrics/n_hidden=N</c> table and the job's <c>model_done</c> event carry them,
 /// and as queries return them. The JSON names are the manifest's (ARCHITECTURE.md, "Run outputs"); every one is
-/// required when read.
+/// required when read except <c>stop_reason</c>, which outputs written before it existed (schema 1 manifests, older
+/// metrics files) lack: it is then null (unknown).
 /// </summary>
 /// <param name="NHidden">Hidden-layer size N.</param>
 /// <param name="TrainAcc">Accuracy on the training points.</param>
@@ -15,6 +16,7 @@ namespace OneOff.Core.Runs;
 /// <param name="Iterations">Accepted L-BFGS iterations.</param>
 /// <param name="FinalLoss">Mean cross-entropy at the end.</param>
 /// <param name="FitSeconds">Wall time of the fit (training only), in seconds.</param>
+/// <param name="StopReason">Why the fit ended; null when unknown (outputs written before it was recorded).</param>
 public sealed record ModelMetrics(
     [property: JsonPropertyName("n_hidden"), JsonRequired] int NHidden,
     [property: JsonPropertyName("train_acc"), JsonRequired] double TrainAcc,
@@ -22,7 +24,8 @@ public sealed record ModelMetrics(
     [property: JsonPropertyName("surface_agree"), JsonRequired] double SurfaceAgree,
     [property: JsonPropertyName("iterations"), JsonRequired] int Iterations,
     [property: JsonPropertyName("final_loss"), JsonRequired] double FinalLoss,
-    [property: JsonPropertyName("fit_seconds"), JsonRequired] double FitSeconds)
+    [property: JsonPropertyName("fit_seconds"), JsonRequired] double FitSeconds,
+    [property: JsonPropertyName("stop_reason"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] StopReason? StopReason = null)
 {
     /// <summary>
     /// The best model: the highest surface agreement, ties to the smaller N (the manifest's <c>best_n_hidden</c>);

@@ -32,13 +32,19 @@ public sealed record ManifestRows(int Train, int Test, int Grid);
 /// <summary>Where the time went, in seconds.</summary>
 public sealed record ManifestTimings(double GenerateSeconds, double TrainSeconds, double WriteSeconds, double TotalSeconds);
 
-/// <summary><c>_manifest.json</c>: written last; a run is published when it exists.</summary>
+/// <summary>
+/// <c>_manifest.json</c>: written last; a run is published when it exists. Schema 2 (written now) gives every model
+/// its <c>stop_reason</c>; schema 1 (written before) has none, and reads with every <see cref="ModelMetrics.StopReason"/> null.
+/// </summary>
 public sealed record RunManifest(
     int Schema, string RunId, string JobVersion, DateTimeOffset CreatedUtc, ManifestParameters Parameters,
     ImmutableArray<ModelMetrics> Models, int BestNHidden, ManifestRows Rows, ManifestTimings Timings)
 {
     /// <summary>The schema version this code writes.</summary>
-    public const int CurrentSchema = 1;
+    public const int CurrentSchema = 2;
+
+    /// <summary>The oldest schema version this code reads (without stop reasons).</summary>
+    public const int OldestSchema = 1;
 
     /// <summary>UTF-8 JSON bytes.</summary>
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, ManifestJson.Default.RunManifest);
@@ -57,10 +63,16 @@ public sealed record RunManifest(
             throw new InvalidDataException($"The run manifest is not valid JSON: {e.Message}", e);
         }
 
-        if (manifest is null || manifest.Schema != CurrentSchema || manifest.Parameters is null || manifest.Models.IsDefault
+        if (manifest is null || manifest.Schema is < OldestSchema or > CurrentSchema || manifest.Parameters is null || manifest.Models.IsDefault
             || manifest.Rows is null || manifest.Timings is null || string.IsNullOrEmpty(manifest.RunId))
         {
-            throw new InvalidDataException($"The run manifest is incomplete or of an unknown schema (this job reads schema {CurrentSchema}).");
+            throw new InvalidDataException(
+                $"The run manifest is incomplete or of an unknown schema (this job reads schemas {OldestSchema} to {CurrentSchema}).");
+        }
+
+        if (manifest.Schema >= 2 && manifest.Models.FirstOrDefault(m => m is { StopReason: null }) is { } unexplained)
+        {
+            throw new InvalidDataException($"The run manifest (schema {manifest.Schema}) has no stop_reason for the model with n_hidden {unexplained.NHidden}.");
         }
 
         return manifest;

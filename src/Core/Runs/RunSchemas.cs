@@ -74,8 +74,17 @@ public static class RunSchemas
     /// <summary>The <c>fit_seconds</c> column.</summary>
     public static readonly DataField<double> FitSeconds = new("fit_seconds");
 
+    /// <summary>The <c>stop_reason</c> column: <c>"converged"</c>, <c>"max_iter"</c> or <c>"line_search"</c> (<see cref="StopReasons"/>).</summary>
+    public static readonly DataField<string> StopReason = new("stop_reason");
+
     /// <summary>The schema of <c>metrics/n_hidden=N/</c>.</summary>
-    public static readonly ParquetSchema Metrics = new(TrainAcc, TestAcc, SurfaceAgree, Iterations, FinalLoss, FitSeconds);
+    public static readonly ParquetSchema Metrics = new(TrainAcc, TestAcc, SurfaceAgree, Iterations, FinalLoss, FitSeconds, StopReason);
+
+    /// <summary>
+    /// The columns every metrics file has, also those written before <see cref="StopReason"/> existed: what a reader
+    /// requires (a file without <c>stop_reason</c> is read with the reason unknown).
+    /// </summary>
+    public static readonly ParquetSchema MetricsRequired = new(TrainAcc, TestAcc, SurfaceAgree, Iterations, FinalLoss, FitSeconds);
 
     /// <summary>The <c>iteration</c> column.</summary>
     public static readonly DataField<int> Iteration = new("iteration");

@@ -40,6 +40,46 @@ public static class WorkModel
         return 1 + maxIter + (long)Math.Ceiling(maxIter * ExtraEvaluationsPerIteration);
     }
 
+    /// <summary>
+    /// Loss-and-gradient evaluations a fit has made, by the model's average, once it has accepted
+    /// <paramref name="iterations"/> iterations: the initial one plus 1 + <see cref="ExtraEvaluationsPerIteration"/>
+    /// per iteration (0 iterations: the initial one only).
+    /// </summary>
+    /// <param name="iterations">Accepted iterations (not negative).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="iterations"/> is negative.</exception>
+    public static double EvaluationsAfter(int iterations)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(iterations);
+        return 1 + iterations * (1 + ExtraEvaluationsPerIteration);
+    }
+
+    /// <summary>The work of one hidden size's fit at most (it runs to <c>max_iter</c>): training points × N × <see cref="Evaluations"/>.</summary>
+    /// <param name="parameters">Validated run parameters.</param>
+    /// <param name="nHidden">The hidden size (not negative).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is null.</exception>
+    public static long SizeWork(RunParameters parameters, int nHidden)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentOutOfRangeException.ThrowIfNegative(nHidden);
+        return parameters.TrainSize * (long)nHidden * Evaluations(parameters.MaxIter);
+    }
+
+    /// <summary>
+    /// The work one hidden size's fit has done after <paramref name="iterations"/> accepted iterations (training
+    /// points × N × <see cref="EvaluationsAfter"/>), never more than <see cref="SizeWork"/>; the work left of a fit
+    /// still running is the difference.
+    /// </summary>
+    /// <param name="parameters">Validated run parameters.</param>
+    /// <param name="nHidden">The hidden size (not negative).</param>
+    /// <param name="iterations">Its accepted iterations so far (not negative).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is null.</exception>
+    public static long SizeWorkDone(RunParameters parameters, int nHidden, int iterations)
+    {
+        var total = SizeWork(parameters, nHidden);
+        var done = parameters.TrainSize * (double)nHidden * EvaluationsAfter(iterations);
+        return done >= total ? total : (long)done;
+    }
+
     /// <summary>The work of a run in work units: training points × Σ hidden sizes × <see cref="Evaluations"/>.</summary>
     /// <param name="parameters">Validated run parameters.</param>
     /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is null.</exception>

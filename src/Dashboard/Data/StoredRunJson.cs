@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using OneOff.Core.Runs;
 
 namespace OneOff.Dashboard.Data;
 
@@ -24,14 +25,18 @@ public sealed record StoredSize(
     [property: JsonPropertyName("done")] bool Done,
     [property: JsonPropertyName("metrics")] StoredMetrics? Metrics);
 
-/// <summary>The metrics of one trained size, as the run record keeps them (names of the manifest's <c>models</c>).</summary>
+/// <summary>
+/// The metrics of one trained size, as the run record keeps them (names of the manifest's <c>models</c>).
+/// <c>stop_reason</c> is absent from progress stored before it existed (and from runs whose outputs lack it): null.
+/// </summary>
 public sealed record StoredMetrics(
     [property: JsonPropertyName("train_acc")] double TrainAcc,
     [property: JsonPropertyName("test_acc")] double TestAcc,
     [property: JsonPropertyName("surface_agree")] double SurfaceAgree,
     [property: JsonPropertyName("iterations")] int Iterations,
     [property: JsonPropertyName("final_loss")] double FinalLoss,
-    [property: JsonPropertyName("fit_seconds")] double FitSeconds);
+    [property: JsonPropertyName("fit_seconds")] double FitSeconds,
+    [property: JsonPropertyName("stop_reason"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] StopReason? StopReason = null);
 
 /// <summary>
 /// A run's parameters as <see cref="RunRecord.ParametersJson"/> keeps them: <c>{"schema":2,"values":{manifest key: text}}</c>.

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Security.Claims;
 using OneOff.Core.Query;
 using OneOff.Dashboard.Components.Controls.Charts;
@@ -151,17 +152,20 @@ public sealed partial class RunDetailsViewModel(
     }
 
     /// <summary>
-    /// What the progress table says of one size: done, its iteration while the run is alive, and where it stopped
-    /// once a run ended without it (cancelled, failed) — never "iteration 385 of 1000" of a run that is over.
+    /// What the progress table says of one size: why it stopped once done ("converged at iteration 212", "stopped at
+    /// max_iter 1000 (not converged)", "line search failed at iteration 87"; "done · 212 iterations" for a run written
+    /// before stop reasons), its iteration while the run is alive (with its time left when <paramref name="timeLeft"/>
+    /// has one for it), and where it stopped once a run ended without it (cancelled, failed) — never
+    /// "iteration 385 of 1000" of a run that is over.
     /// </summary>
-    public static string SizeStatus(RunSnapshot run, SizeProgress size)
+    public static string SizeStatus(RunSnapshot run, SizeProgress size, RunTimeLeft? timeLeft = null)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(size);
         var it = size.Iteration.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (size.Done)
         {
-            return $"done · {it} iterations";
+            return size.Metrics?.StopReason is { } stop ? StopReasons.Describe(stop, size.Metrics.Iterations) : $"done · {it} iterations";
         }
 
         var stopped = run.State switch
@@ -177,7 +181,55 @@ public sealed partial class RunDetailsViewModel(
         }
 
         var max = run.Parameters.MaxIter.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return size.Iteration > 0 ? $"iteration {it} of {max}" : "waiting";
+        if (size.Iteration <= 0)
+        {
+            return "waiting";
+        }
+
+        return timeLeft?.Sizes.TryGetValue(size.NHidden, out var left) == true
+            ? $"iteration {it} of {max} · about {RunLimits.Duration(left)} left"
+            : $"iteration {it} of {max}";
+    }
+
+    /// <summary>
+    /// The rows of the progress table in the order shown: while the run is alive, the sizes training now first, then
+    /// those waiting (each largest first: the order the job takes them), then those done (in the run's order), so that
+    /// the rows that move are in view however many sizes there are; once the run is over, the run's order.
+    /// </summary>
+    public static ImmutableArray<SizeProgress> OrderedSizes(RunSnapshot run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        if (run.State is not (RunState.Queued or RunState.Starting or RunState.Running))
+        {
+            return run.Sizes;
+        }
+
+        // OrderBy is stable: the done sizes keep the run's order.
+        return [.. run.Sizes.OrderBy(s => s.Done ? 2 : s.Iteration > 0 ? 0 : 1).ThenBy(s => s.Done ? 0 : -s.NHidden)];
+    }
+
+    /// <summary>The time the run has left at <paramref name="nowUtc"/>, or null when it is not active (<see cref="RunTimeLeft.Of"/>, at the form's rate until the run shows its own).</summary>
+    public static RunTimeLeft? TimeLeft(RunSnapshot run, DateTime nowUtc) => RunTimeLeft.Of(run, nowUtc, RunLimits.Rate);
+
+    /// <summary>
+    /// The "Time left" stat: "about 2 min" while it runs ("about 2 min once it starts" while queued, "finishing" once
+    /// every size is done), null when the run is not active.
+    /// </summary>
+    public static string? TimeLeftText(RunSnapshot run, RunTimeLeft? timeLeft)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        if (timeLeft is null)
+        {
+            return null;
+        }
+
+        if (run.Sizes.Length > 0 && run.Sizes.All(s => s.Done))
+        {
+            return "finishing";
+        }
+
+        var about = "about " + RunLimits.Duration(timeLeft.Total);
+        return run.State == RunState.Queued ? about + " once it starts" : about;
     }
 
     /// <summary>True when a size's bar shows live progress (blue): the run is alive and the size not done.</summary>

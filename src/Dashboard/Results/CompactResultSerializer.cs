@@ -93,17 +93,20 @@ internal sealed class CompactResultSerializer :
         WriteArray(target, value.Models.Select(m => m.NHidden).ToArray());
         WriteArray(target, value.Models.Select(m => m.Iterations).ToArray());
         WriteArray(target, value.Models.SelectMany(m => new[] { m.TrainAcc, m.TestAcc, m.SurfaceAgree, m.FinalLoss, m.FitSeconds }).ToArray());
+
+        // 0 = unknown (a run written before stop_reason), else the reason + 1.
+        WriteArray(target, value.Models.Select(m => m.StopReason is { } r ? (byte)((int)r + 1) : (byte)0).ToArray());
     }
 
     RunMetrics IHybridCacheSerializer<RunMetrics>.Deserialize(ReadOnlySequence<byte> source)
     {
         var reader = new Reader(source);
-        var (sizes, iterations, values) = (reader.Array<int>(), reader.Array<int>(), reader.Array<double>());
+        var (sizes, iterations, values, stops) = (reader.Array<int>(), reader.Array<int>(), reader.Array<double>(), reader.Array<byte>());
         var models = new ModelMetrics[sizes.Length];
         for (var k = 0; k < models.Length; k++)
         {
             var v = values.AsSpan(k * 5, 5);
-            models[k] = new ModelMetrics(sizes[k], v[0], v[1], v[2], iterations[k], v[3], v[4]);
+            models[k] = new ModelMetrics(sizes[k], v[0], v[1], v[2], iterations[k], v[3], v[4], stops[k] == 0 ? null : (StopReason)(stops[k] - 1));
         }
 
         return new RunMetrics(models);

@@ -71,12 +71,12 @@ public sealed record RunSnapshot(
 
     internal static StoredProgress ToStored(IEnumerable<SizeProgress> sizes) =>
         StoredProgress.Of(sizes.Select(s => new StoredSize(s.NHidden, s.Iteration, s.Loss, s.Done, s.Metrics is { } m
-            ? new StoredMetrics(m.TrainAcc, m.TestAcc, m.SurfaceAgree, m.Iterations, m.FinalLoss, m.FitSeconds)
+            ? new StoredMetrics(m.TrainAcc, m.TestAcc, m.SurfaceAgree, m.Iterations, m.FinalLoss, m.FitSeconds, m.StopReason)
             : null)));
 
     internal static ImmutableArray<SizeProgress> FromStored(StoredProgress progress) =>
         [.. progress.Sizes.Select(s => new SizeProgress(s.NHidden, s.Iteration, s.Loss, s.Done, s.Metrics is { } m
-            ? new ModelMetrics(s.NHidden, m.TrainAcc, m.TestAcc, m.SurfaceAgree, m.Iterations, m.FinalLoss, m.FitSeconds)
+            ? new ModelMetrics(s.NHidden, m.TrainAcc, m.TestAcc, m.SurfaceAgree, m.Iterations, m.FinalLoss, m.FitSeconds, m.StopReason)
             : null))];
 
     internal static ImmutableArray<SizeProgress> InitialSizes(RunParameters parameters) =>

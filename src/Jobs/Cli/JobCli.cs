@@ -214,12 +214,37 @@ public static class JobCli
     private static void PrintSummary(TextWriter output, IObjectStore store, RunManifest m)
     {
         output.WriteLine($"run {m.RunId} published under {store.Root}/runs/{m.RunId}/ in {m.Timings.TotalSeconds:F2} s");
-        output.WriteLine($"{"N",6} {"train",8} {"test",8} {"surface",8} {"iters",6} {"loss",8} {"fit s",7}");
+        output.WriteLine($"{"N",6} {"train",8} {"test",8} {"surface",8} {"iters",6} {"loss",8} {"fit s",7}  stopped");
         foreach (var model in m.Models)
         {
             var mark = model.NHidden == m.BestNHidden ? "  <- best" : "";
-            output.WriteLine($"{model.NHidden,6} {model.TrainAcc,8:P1} {model.TestAcc,8:P1} {model.SurfaceAgree,8:P1} {model.Iterations,6} {model.FinalLoss,8:F4} {model.FitSeconds,7:F2}{mark}");
+            var stopped = StopReasons.ToWire(model.StopReason) ?? "-";
+            output.WriteLine($"{model.NHidden,6} {model.TrainAcc,8:P1} {model.TestAcc,8:P1} {model.SurfaceAgree,8:P1} {model.Iterations,6} {model.FinalLoss,8:F4} {model.FitSeconds,7:F2}  {stopped,-11}{mark}".TrimEnd());
         }
+
+        if (StopNote(m) is { } note)
+        {
+            output.WriteLine(note);
+        }
+    }
+
+    /// <summary>One line under the summary when models did not converge: which, and what to change; null when all converged.</summary>
+    internal static string? StopNote(RunManifest m)
+    {
+        var capped = m.Models.Where(x => x.StopReason == StopReason.MaxIter).Select(x => x.NHidden).ToList();
+        var stalled = m.Models.Where(x => x.StopReason == StopReason.LineSearch).Select(x => x.NHidden).ToList();
+        var notes = new List<string>(2);
+        if (capped.Count > 0)
+        {
+            notes.Add($"N={string.Join(',', capped)} stopped at max_iter {m.Parameters.MaxIter} without converging (raise --max-iter to train longer)");
+        }
+
+        if (stalled.Count > 0)
+        {
+            notes.Add($"N={string.Join(',', stalled)} stopped when the line search found no lower loss (the loss is flat there: more iterations will not help)");
+        }
+
+        return notes.Count == 0 ? null : string.Join("; ", notes) + ".";
     }
 
     private static IObjectStore? OpenStore(string? root, CliConsole console, out int code)

@@ -51,7 +51,7 @@ internal sealed class PlainProgress(TextWriter error) : IStudyProgress
         Write($"N={nHidden}: iteration {iteration}, loss {loss:F4}");
 
     public void ModelDone(ModelMetrics model) =>
-        Write($"N={model.NHidden} done: train {model.TrainAcc:P1}, test {model.TestAcc:P1}, surface agreement {model.SurfaceAgree:P1} ({model.Iterations} iterations, {model.FitSeconds:F2} s)");
+        Write($"N={model.NHidden} done, {(model.StopReason is { } stop ? StopReasons.Describe(stop, model.Iterations) : $"{model.Iterations} iterations")}: train {model.TrainAcc:P1}, test {model.TestAcc:P1}, surface agreement {model.SurfaceAgree:P1} ({model.FitSeconds:F2} s)");
 
     public void Published(RunManifest manifest) =>
         Write($"published run {manifest.RunId}: best N = {manifest.BestNHidden} ({manifest.Timings.TotalSeconds:F2} s)");
@@ -111,7 +111,8 @@ internal sealed class LiveProgress(ProgressContext context) : IStudyProgress
         {
             if (_tasks.TryGetValue(model.NHidden, out var task))
             {
-                task.Description = Label(model.NHidden, $"[green]test {model.TestAcc:P1}  agree {model.SurfaceAgree:P1}[/]");
+                var stop = model.StopReason is { } reason ? "  " + Markup.Escape(StopReasons.Describe(reason, model.Iterations)) : "";
+                task.Description = Label(model.NHidden, $"[green]test {model.TestAcc:P1}  agree {model.SurfaceAgree:P1}[/]{stop}");
                 task.Value = task.MaxValue;
                 task.StopTask();
             }

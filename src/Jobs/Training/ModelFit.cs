@@ -89,7 +89,8 @@ public static class ModelFit
                 SurfaceAgree: Accuracy(grid.Classes, truth),
                 Iterations: result.Iterations,
                 FinalLoss: result.Loss,
-                FitSeconds: fitSeconds),
+                FitSeconds: fitSeconds,
+                StopReason: StopReasonOf(result.Stop)),
             Loss = losses[..result.Iterations],
             GridClass = grid.Classes,
             GridPX = grid.PX,
@@ -97,6 +98,15 @@ public static class ModelFit
             GridPB = grid.PB,
         };
     }
+
+    /// <summary>The contract's name for how the optimiser ended: each exit of <see cref="Lbfgs.Minimize"/> maps to one reason.</summary>
+    internal static StopReason StopReasonOf(LbfgsStop stop) => stop switch
+    {
+        LbfgsStop.GradientTolerance => StopReason.Converged,
+        LbfgsStop.MaxIterations => StopReason.MaxIter,
+        LbfgsStop.NoProgress => StopReason.LineSearch,
+        _ => throw new ArgumentOutOfRangeException(nameof(stop), stop, "Not an L-BFGS stop."),
+    };
 
     private static (XoClass[] Classes, double[] PX, double[] PO, double[] PB) Classify(IMlpObjective model, double[] theta, double[] x, double[] y)
     {

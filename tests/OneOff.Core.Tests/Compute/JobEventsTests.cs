@@ -11,7 +11,9 @@ public sealed class JobEventsTests
         new JobStarted("20261201-120000-ab12", [5, 30, 600], 100),
         new JobPhase("generating data"),
         new JobIteration(30, 17, 0.4321),
-        new JobModelDone(new ModelMetrics(30, 0.896, 0.889, 0.943, 100, 0.231, 0.05)),
+        new JobModelDone(new ModelMetrics(30, 0.896, 0.889, 0.943, 100, 0.231, 0.05, StopReason.MaxIter)),
+        new JobModelDone(new ModelMetrics(7, 0.8, 0.79, 0.7, 12, 0.4, 0.01, StopReason.Converged)),
+        new JobModelDone(new ModelMetrics(5, 0.8, 0.79, 0.7, 87, 0.4, 0.01, StopReason.LineSearch)),
         new JobPublished("20261201-120000-ab12", 30, 12.5),
         new JobFailed("disk full: no space left on device"),
     };
@@ -30,7 +32,7 @@ public sealed class JobEventsTests
     [InlineData(typeof(JobStarted), "{\"event\":\"started\",\"run_id\":\"r1\",\"hidden_sizes\":[5,30],\"max_iter\":100}")]
     [InlineData(typeof(JobPhase), "{\"event\":\"phase\",\"phase\":\"training\"}")]
     [InlineData(typeof(JobIteration), "{\"event\":\"iteration\",\"n_hidden\":7,\"iteration\":3,\"loss\":0.5}")]
-    [InlineData(typeof(JobModelDone), "{\"event\":\"model_done\",\"n_hidden\":30,\"train_acc\":0.896,\"test_acc\":0.889,\"surface_agree\":0.943,\"iterations\":100,\"final_loss\":0.231,\"fit_seconds\":0.05}")]
+    [InlineData(typeof(JobModelDone), "{\"event\":\"model_done\",\"n_hidden\":30,\"train_acc\":0.896,\"test_acc\":0.889,\"surface_agree\":0.943,\"iterations\":100,\"final_loss\":0.231,\"fit_seconds\":0.05,\"stop_reason\":\"max_iter\"}")]
     [InlineData(typeof(JobPublished), "{\"event\":\"published\",\"run_id\":\"r1\",\"best_n_hidden\":30,\"total_seconds\":1.5}")]
     [InlineData(typeof(JobFailed), "{\"event\":\"failed\",\"message\":\"disk full\"}")]
     public void Serialize_EveryEvent_WritesTheWireFormatOfTheArchitecture(Type type, string line)
@@ -49,6 +51,38 @@ public sealed class JobEventsTests
 
         Assert.Equal(30, done.NHidden);
         Assert.Equal(new ModelMetrics(30, 0.896, 0.889, 0.943, 100, 0.231, 0.05), done.Metrics);
+    }
+
+    [Theory]
+    [InlineData("converged", StopReason.Converged)]
+    [InlineData("max_iter", StopReason.MaxIter)]
+    [InlineData("line_search", StopReason.LineSearch)]
+    public void Parse_ModelDone_CarriesTheStopReason(string wire, StopReason reason)
+    {
+        var done = Assert.IsType<JobModelDone>(JobEventJson.Parse(
+            "{\"event\":\"model_done\",\"n_hidden\":30,\"train_acc\":0.896,\"test_acc\":0.889,\"surface_agree\":0.943,\"iterations\":100,\"final_loss\":0.231,\"fit_seconds\":0.05,\"stop_reason\":\"" + wire + "\"}"));
+
+        Assert.Equal(reason, done.Metrics?.StopReason);
+    }
+
+    [Fact]
+    public void Parse_ModelDoneWithoutStopReason_ReadsItAsUnknown()
+    {
+        var done = Assert.IsType<JobModelDone>(JobEventJson.Parse(
+            "{\"event\":\"model_done\",\"n_hidden\":30,\"train_acc\":0.896,\"test_acc\":0.889,\"surface_agree\":0.943,\"iterations\":100,\"final_loss\":0.231,\"fit_seconds\":0.05}"));
+
+        Assert.Null(done.Metrics?.StopReason);
+    }
+
+    [Theory]
+    [InlineData("\"stalled\"")]
+    [InlineData("1")]
+    [InlineData("\"\"")]
+    public void Parse_ModelDoneWithAnUnknownStopReason_IsRefused(string value)
+    {
+        var line = "{\"event\":\"model_done\",\"n_hidden\":30,\"train_acc\":0.896,\"test_acc\":0.889,\"surface_agree\":0.943,\"iterations\":100,\"final_loss\":0.231,\"fit_seconds\":0.05,\"stop_reason\":" + value + "}";
+
+        Assert.Throws<FormatException>(() => JobEventJson.Parse(line));
     }
 
     [Fact]

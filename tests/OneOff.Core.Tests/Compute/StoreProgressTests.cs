@@ -22,7 +22,7 @@ public sealed class StoreProgressTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private static ModelMetrics Model(int n) => new(n, 0.9, 0.88, 0.5 + (n / 1000.0), 100, 0.2, 0.1);
+    private static ModelMetrics Model(int n) => new(n, 0.9, 0.88, 0.5 + (n / 1000.0), 100, 0.2, 0.1, StopReason.MaxIter);
 
     private async Task WriteMetricsAsync(int n) =>
         await _store.PutAsync(RunKeys.Metrics(RunId, n), await MetricsTable.WriteAsync(Model(n), Token), Token);

@@ -34,6 +34,31 @@ public sealed class WorkModelTests
     }
 
     [Fact]
+    public void SizeWork_EverySize_AddsUpToTheRunsWork()
+    {
+        var p = new RunParameters();
+
+        Assert.Equal(WorkModel.Work(p), p.HiddenSizes.Sum(n => WorkModel.SizeWork(p, n)));
+    }
+
+    [Theory]
+    [InlineData(100)]
+    [InlineData(1_000)]
+    [InlineData(10_000)]
+    public void SizeWorkDone_GrowsWithTheIterationsUpToTheSizesWorkAtTheCap(int maxIter)
+    {
+        var p = new RunParameters { TrainSize = 5000, HiddenSizes = [30], MaxIter = maxIter };
+        var total = WorkModel.SizeWork(p, 30);
+
+        var done = Enumerable.Range(0, maxIter + 1).Select(i => WorkModel.SizeWorkDone(p, 30, i)).ToList();
+
+        Assert.Equal(5000L * 30, done[0]);
+        Assert.True(done.Zip(done.Skip(1)).All(pair => pair.Second > pair.First), "each iteration adds work");
+        Assert.InRange(total - done[^1], 0, 5000L * 30);
+        Assert.Equal(total, WorkModel.SizeWorkDone(p, 30, maxIter * 2));
+    }
+
+    [Fact]
     public void Work_ScalesLinearlyWithPointsAndSizes_AndIgnoresTestPointsAndSeeds()
     {
         var p = new RunParameters { TrainSize = 1000, HiddenSizes = [10], MaxIter = 50 };

@@ -122,7 +122,7 @@ public sealed class RunFollowerTests : IDisposable
     {
         var parameters = ManifestParameters.From(new RunParameters { RunId = runId, HiddenSizes = [3, 5, 7] });
         var manifest = new RunManifest(RunManifest.CurrentSchema, runId, "scripted", time.GetUtcNow(), parameters,
-            [.. parameters.HiddenSizes.Select(n => new ModelMetrics(n, 1, 0.9, n == best ? 0.99 : 0.5, 10, 0.1, 0.5))],
+            [.. parameters.HiddenSizes.Select(n => new ModelMetrics(n, 1, 0.9, n == best ? 0.99 : 0.5, 10, 0.1, 0.5, StopReason.Converged))],
             best, new ManifestRows(300, 100, 4), new ManifestTimings(0.1, 0.2, 0.1, 0.4));
         return store.PutAsync(RunKeys.Manifest(runId), manifest.ToJson(), ct);
     };

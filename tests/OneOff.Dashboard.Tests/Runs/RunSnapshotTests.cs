@@ -1,3 +1,4 @@
+using OneOff.Core.Runs;
 using OneOff.Dashboard.Data;
 using OneOff.Dashboard.Runs;
 
@@ -77,6 +78,51 @@ public sealed class RunSnapshotTests
         Assert.Contains("its progress cannot be read", snapshot.Damaged, StringComparison.Ordinal);
         Assert.Empty(snapshot.Sizes);
         Assert.Equal(300, snapshot.Parameters.TrainSize);
+    }
+
+    [Fact]
+    public void ToStored_StopReasons_RoundTripByTheirWireNames()
+    {
+        SizeProgress[] sizes =
+        [
+            SizeProgress.Finished(new ModelMetrics(3, 1, 0.9, 0.8, 212, 0.2, 0.5, StopReason.Converged)),
+            SizeProgress.Finished(new ModelMetrics(5, 1, 0.9, 0.8, 80, 0.2, 0.5, StopReason.MaxIter)),
+            SizeProgress.Finished(new ModelMetrics(7, 1, 0.9, 0.8, 41, 0.2, 0.5, StopReason.LineSearch)),
+            SizeProgress.Finished(new ModelMetrics(9, 1, 0.9, 0.8, 80, 0.2, 0.5)),
+        ];
+
+        var json = StoredRunJson.Write(RunSnapshot.ToStored(sizes));
+        var after = RunSnapshot.From(Record(OldParameters, json));
+
+        Assert.Contains("\"stop_reason\":\"converged\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"stop_reason\":\"max_iter\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"stop_reason\":\"line_search\"", json, StringComparison.Ordinal);
+        Assert.Equal(3, json.Split("stop_reason").Length - 1);
+        Assert.Equal(sizes, after.Sizes);
+    }
+
+    [Fact]
+    public void From_ProgressStoredBeforeStopReasons_ReadsThemAsUnknown()
+    {
+        const string stored =
+            """{"schema":2,"sizes":[{"n_hidden":3,"iteration":12,"loss":0.25,"done":true,"metrics":{"train_acc":1,"test_acc":0.9,"surface_agree":0.8,"iterations":12,"final_loss":0.25,"fit_seconds":0.5}}]}""";
+
+        var snapshot = RunSnapshot.From(Record(OldParameters, stored));
+
+        Assert.Null(snapshot.Damaged);
+        Assert.Equal(0.8, snapshot.Sizes[0].Metrics?.SurfaceAgree);
+        Assert.Null(snapshot.Sizes[0].Metrics?.StopReason);
+    }
+
+    [Fact]
+    public void From_StoredStopReasonThatIsNone_SaysTheProgressIsDamaged()
+    {
+        const string stored =
+            """{"schema":2,"sizes":[{"n_hidden":3,"iteration":12,"loss":0.25,"done":true,"metrics":{"train_acc":1,"test_acc":0.9,"surface_agree":0.8,"iterations":12,"final_loss":0.25,"fit_seconds":0.5,"stop_reason":"bored"}}]}""";
+
+        var snapshot = RunSnapshot.From(Record(OldParameters, stored));
+
+        Assert.Contains("its progress cannot be read", snapshot.Damaged, StringComparison.Ordinal);
     }
 
     /// <summary>A record as the database hands it back, with the given JSON columns.</summary>

@@ -96,6 +96,7 @@ public sealed class JobCliTests
         {
             Assert.InRange(e.GetProperty("test_acc").GetDouble(), 0, 1);
             Assert.InRange(e.GetProperty("iterations").GetInt32(), 1, 30);
+            Assert.Contains(e.GetProperty("stop_reason").GetString(), new[] { "converged", "max_iter", "line_search" });
         });
         Assert.All(names, n => Assert.Contains(n, new[] { "started", "phase", "iteration", "model_done", "published" }));
     }
@@ -111,6 +112,37 @@ public sealed class JobCliTests
         Assert.Contains(outcome.ErrorLines, l => l.StartsWith("N=20 done", StringComparison.Ordinal));
         Assert.Contains(outcome.ErrorLines, l => l.StartsWith("published run r-plain", StringComparison.Ordinal));
         Assert.Contains(outcome.OutLines, l => l.Contains("<- best", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Sweep_CapReached_SummarySaysWhyEachModelStoppedAndWhatToChange()
+    {
+        using var folder = new TempFolder();
+
+        var outcome = await Infrastructure.Cli.RunAsync(
+            "sweep", "--out", folder.Path, "--run-id", "r-stop", "--train-size", "200", "--test-size", "100", "--hidden", "2,3", "--max-iter", "3", "--tol", "1e-12");
+
+        Assert.Equal(JobCli.Success, outcome.ExitCode);
+        var manifest = RunManifest.Parse(await File.ReadAllBytesAsync(folder[RunKeys.Manifest("r-stop")], TestContext.Current.CancellationToken));
+        Assert.All(manifest.Models, m => Assert.Equal(StopReason.MaxIter, m.StopReason));
+        Assert.Contains("stopped", outcome.OutLines[1], StringComparison.Ordinal);
+        Assert.All(outcome.OutLines.Skip(2).Take(2), l => Assert.Contains(" max_iter", l, StringComparison.Ordinal));
+        Assert.Contains(outcome.OutLines, l => l.StartsWith("N=2,3 stopped at max_iter 3 without converging", StringComparison.Ordinal));
+        Assert.Contains(outcome.ErrorLines, l => l.StartsWith("N=2 done", StringComparison.Ordinal) && l.Contains("stopped at max_iter 3 (not converged)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Sweep_AllConverged_SummaryHasNoAdvice()
+    {
+        using var folder = new TempFolder();
+
+        var outcome = await Infrastructure.Cli.RunAsync(
+            "sweep", "--out", folder.Path, "--run-id", "r-conv", "--train-size", "200", "--test-size", "100", "--hidden", "2", "--max-iter", "1000", "--tol", "0.01");
+
+        Assert.Equal(JobCli.Success, outcome.ExitCode);
+        Assert.Contains(" converged", outcome.OutLines[2], StringComparison.Ordinal);
+        Assert.DoesNotContain(outcome.OutLines, l => l.Contains("without converging", StringComparison.Ordinal));
+        Assert.Contains(outcome.ErrorLines, l => l.StartsWith("N=2 done", StringComparison.Ordinal) && l.Contains("converged at iteration", StringComparison.Ordinal));
     }
 
     [Fact]

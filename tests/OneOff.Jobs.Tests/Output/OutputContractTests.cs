@@ -60,7 +60,8 @@ public sealed class OutputContractTests : IAsyncLifetime
     public void MetricsAndLoss_HaveTheContractColumnsAndAgreeWithTheManifest()
     {
         Assert.Equal(
-            [("train_acc", "DOUBLE"), ("test_acc", "DOUBLE"), ("surface_agree", "DOUBLE"), ("iterations", "INTEGER"), ("final_loss", "DOUBLE"), ("fit_seconds", "DOUBLE")],
+            [("train_acc", "DOUBLE"), ("test_acc", "DOUBLE"), ("surface_agree", "DOUBLE"), ("iterations", "INTEGER"), ("final_loss", "DOUBLE"), ("fit_seconds", "DOUBLE"),
+             ("stop_reason", "VARCHAR")],
             Describe(_folder[RunKeys.Metrics(RunId, 3)]));
         Assert.Equal([("iteration", "INTEGER"), ("loss", "DOUBLE")], Describe(_folder[RunKeys.Loss(RunId, 3)]));
 
@@ -68,6 +69,8 @@ public sealed class OutputContractTests : IAsyncLifetime
         foreach (var model in manifest.Models)
         {
             Assert.Equal(model.TestAcc, Scalar<double>("SELECT test_acc FROM read_parquet($path)", _folder[RunKeys.Metrics(RunId, model.NHidden)]));
+            Assert.NotNull(model.StopReason);
+            Assert.Equal(StopReasons.ToWire(model.StopReason), Scalar<string>("SELECT stop_reason FROM read_parquet($path)", _folder[RunKeys.Metrics(RunId, model.NHidden)]));
             Assert.Equal(model.Iterations, Scalar<long>("SELECT count(*) FROM read_parquet($path)", _folder[RunKeys.Loss(RunId, model.NHidden)]));
             Assert.Equal(model.FinalLoss, Scalar<double>("SELECT loss FROM read_parquet($path) ORDER BY iteration DESC LIMIT 1", _folder[RunKeys.Loss(RunId, model.NHidden)]));
         }
@@ -81,7 +84,7 @@ public sealed class OutputContractTests : IAsyncLifetime
         using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(_folder[RunKeys.Manifest(RunId)]));
         var root = json.RootElement;
 
-        Assert.Equal(1, root.GetProperty("schema").GetInt32());
+        Assert.Equal(2, root.GetProperty("schema").GetInt32());
         Assert.Equal(RunId, root.GetProperty("run_id").GetString());
         Assert.False(string.IsNullOrEmpty(root.GetProperty("job_version").GetString()));
         Assert.True(DateTimeOffset.TryParse(root.GetProperty("created_utc").GetString(), System.Globalization.CultureInfo.InvariantCulture, out _));
@@ -89,8 +92,10 @@ public sealed class OutputContractTests : IAsyncLifetime
         Assert.Equal(OneOff.Core.Runs.RunParameterTable.All.Select(p => p.Key).Order(), parameters);
         Assert.Equal(3, root.GetProperty("models").GetArrayLength());
         Assert.Equal(
-            ["final_loss", "fit_seconds", "iterations", "n_hidden", "surface_agree", "test_acc", "train_acc"],
+            ["final_loss", "fit_seconds", "iterations", "n_hidden", "stop_reason", "surface_agree", "test_acc", "train_acc"],
             root.GetProperty("models")[0].EnumerateObject().Select(p => p.Name).Order());
+        Assert.All(root.GetProperty("models").EnumerateArray(),
+            m => Assert.Contains(m.GetProperty("stop_reason").GetString(), new[] { "converged", "max_iter", "line_search" }));
         Assert.Equal(10201, root.GetProperty("rows").GetProperty("grid").GetInt32());
         Assert.Equal(
             ["generate_seconds", "total_seconds", "train_seconds", "write_seconds"],
