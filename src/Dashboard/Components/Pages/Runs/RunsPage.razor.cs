@@ -40,6 +40,8 @@ public sealed partial class RunsPage : RunsComponentBase
     [SupplyParameterFromQuery(Name = "page")]
     public string? PageNumber { get; set; }
 
+    private static readonly string[] s_queryNames = ["state", "by", "since", "until", "best", "sort", "dir", "page"];
+
     private static readonly (RunSort Sort, string Label, bool Numeric)[] s_sortable =
         [(RunSort.State, "State", false), (RunSort.Created, "Created", false), (RunSort.Duration, "Duration", true), (RunSort.BestN, "Best N", true)];
 
@@ -55,6 +57,7 @@ public sealed partial class RunsPage : RunsComponentBase
 
     protected override async Task OnParametersSetAsync()
     {
+        DropEmptyParameters();
         var request = RunListQuery.Parse(new RunListArguments(StateFilter, By, Since, Until, Best, Sort, Dir, PageNumber), Now);
         if (!request.Equals(_shown))
         {
@@ -64,6 +67,25 @@ public sealed partial class RunsPage : RunsComponentBase
     }
 
     protected override bool Apply(RunChange change) => Vm.Apply(change);
+
+    // The filter form is a plain GET form (it works before the circuit is up): its empty fields come back as
+    // "by=&since=&…". Once interactive, the address loses them (replaced, not a new history entry).
+    private void DropEmptyParameters()
+    {
+        if (!RendererInfo.IsInteractive)
+        {
+            return;
+        }
+
+        var empty = new Uri(Navigation.Uri).Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => p.Split('=', 2))
+            .Where(p => (p.Length == 1 || p[1].Length == 0) && s_queryNames.Contains(p[0]))
+            .Select(p => p[0]).Distinct(StringComparer.Ordinal).ToList();
+        if (empty.Count > 0)
+        {
+            Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(empty.ToDictionary(k => k, k => (object?)null, StringComparer.Ordinal)), replace: true);
+        }
+    }
 
     private Task SubmitAsync() => CommandAsync(async () =>
     {
