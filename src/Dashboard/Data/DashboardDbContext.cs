@@ -12,9 +12,16 @@ public sealed class DashboardDbContext(DbContextOptions<DashboardDbContext> opti
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
+    /// <summary>
+    /// SQLite's <c>julianday(t)</c> (days since the Julian epoch, fractional) in a query, so that a duration
+    /// (finished or now, minus started) sorts in the database. Only for LINQ queries.
+    /// </summary>
+    public static double? JulianDay(DateTime? utc) => throw new NotSupportedException($"{nameof(JulianDay)} runs only inside a database query ({utc}).");
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
+        builder.HasDbFunction(() => JulianDay(default)).HasName("julianday").IsBuiltIn();
         var utc = new ValueConverter<DateTime, DateTime>(v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
         var utcNullable = new ValueConverter<DateTime?, DateTime?>(v => v, v => v.HasValue ? DateTime.SpecifyKind(v.Value, DateTimeKind.Utc) : v);
         builder.Entity<RunRecord>(run =>
@@ -28,6 +35,9 @@ public sealed class DashboardDbContext(DbContextOptions<DashboardDbContext> opti
             run.Property(r => r.State).HasConversion<string>().HasMaxLength(16);
             run.HasIndex(r => r.State);
             run.HasIndex(r => r.CreatedUtc);
+            // The run list filters by who started a run and sorts or filters by best N.
+            run.HasIndex(r => new { r.CreatedBy, r.CreatedUtc });
+            run.HasIndex(r => r.BestNHidden);
             run.Property(r => r.CreatedUtc).HasConversion(utc);
             run.Property(r => r.StartedUtc).HasConversion(utcNullable);
             run.Property(r => r.FinishedUtc).HasConversion(utcNullable);

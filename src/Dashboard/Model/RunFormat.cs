@@ -49,15 +49,99 @@ public static class RunFormat
         return maxIter <= 0 ? 0 : Math.Clamp(size.Iteration * 100 / maxIter, 0, 99);
     }
 
-    /// <summary>The parameters in one short line for the run list.</summary>
-    public static string Summary(RunParameters p)
+    /// <summary>The hidden sizes the run list spells out before it shortens the list (first four, "…", the last, the count).</summary>
+    public const int SummarySizes = 6;
+
+    /// <summary>The longest failure reason the run list shows on its line (the whole text goes in a tooltip).</summary>
+    public const int ReasonLength = 90;
+
+    // The run list's names of the parameters, in the order it shows them: the sizes first, then the table's order.
+    private static readonly (RunParameter Parameter, string Name)[] s_summaryNames =
+    [
+        (RunParameterTable.HiddenSizes, "N"),
+        (RunParameterTable.TrainSize, "train"),
+        (RunParameterTable.TestSize, "test"),
+        (RunParameterTable.DataSeed, "data seed"),
+        (RunParameterTable.ModelSeed, "model seed"),
+        (RunParameterTable.Jitter, "jitter"),
+        (RunParameterTable.MaxIter, "iter"),
+        (RunParameterTable.Tol, "tol"),
+        (RunParameterTable.XHalfWidth, "X half-width"),
+        (RunParameterTable.Radius, "O radius"),
+        (RunParameterTable.BoxHalfWidth, "box half-width"),
+    ];
+
+    private static readonly RunParameters s_defaults = new();
+
+    /// <summary>
+    /// Every parameter that differs from its default (<see cref="RunParameterTable"/>), in one short line for the run
+    /// list: "N 5,30,100 · train 2 000 · data seed 7 · jitter 0.2 · tol 1e-5"; a long list of sizes is shortened
+    /// (<see cref="SummaryTitle"/> has it in full). Empty when every parameter is its default.
+    /// </summary>
+    public static string Summary(RunParameters p) => string.Join(" · ", Differences(p, full: false));
+
+    /// <summary>Like <see cref="Summary"/> with every size spelled out (the run list's tooltip); "All defaults" when nothing differs.</summary>
+    public static string SummaryTitle(RunParameters p)
+    {
+        var parts = Differences(p, full: true);
+        return parts.Count == 0 ? "All defaults" : string.Join(" · ", parts);
+    }
+
+    /// <summary>A whole number grouped by thousands with a narrow no-break space ("1 000 000").</summary>
+    public static string Count(long n) => n.ToString("#,0", s_culture).Replace(',', '\u202F');
+
+    /// <summary>
+    /// A failure reason on one line of the run list: its first non-empty line, cut at <see cref="ReasonLength"/>
+    /// characters with "…" (and "…" when more lines follow); null for none.
+    /// </summary>
+    public static string? ReasonLine(string? reason)
+    {
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            return null;
+        }
+
+        var lines = reason.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var first = lines.Length == 0 ? reason.Trim() : lines[0];
+        if (first.Length > ReasonLength)
+        {
+            return string.Concat(first.AsSpan(0, ReasonLength - 1).TrimEnd(), "…");
+        }
+
+        return lines.Length > 1 ? first + " …" : first;
+    }
+
+    private static List<string> Differences(RunParameters p, bool full)
     {
         ArgumentNullException.ThrowIfNull(p);
-        var sizes = p.HiddenSizes.Length <= 5
-            ? string.Join(',', p.HiddenSizes)
-            : string.Join(',', p.HiddenSizes.Take(4)) + $",…({p.HiddenSizes.Length})";
-        return string.Create(s_culture, $"train {p.TrainSize} · test {p.TestSize} · N {sizes} · iter {p.MaxIter}");
+        var parts = new List<string>();
+        foreach (var (parameter, name) in s_summaryNames)
+        {
+            var value = Value(parameter, p);
+            if (string.Equals(value, Value(parameter, s_defaults), StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var shown = parameter.Key switch
+            {
+                "hidden_sizes" => Sizes(p.HiddenSizes, full),
+                "train_size" => Count(p.TrainSize),
+                "test_size" => Count(p.TestSize),
+                "max_iter" => Count(p.MaxIter),
+                _ => value,
+            };
+            parts.Add($"{name} {shown}");
+        }
+
+        return parts;
     }
+
+    private static string Sizes(IReadOnlyList<int> sizes, bool full) =>
+        full || sizes.Count <= SummarySizes
+            ? string.Join(',', sizes.Select(n => n.ToString(s_culture)))
+            : string.Join(',', sizes.Take(4).Select(n => n.ToString(s_culture))) + ",…," + sizes[^1].ToString(s_culture)
+              + string.Create(s_culture, $" ({sizes.Count} sizes)");
 
     /// <summary>A parameter's value as a user types it (1e-6 rather than 1E-06).</summary>
     public static string Value(RunParameter parameter, RunParameters p)

@@ -1,16 +1,18 @@
 using System.Globalization;
 using System.Security.Claims;
-using OneOff.Dashboard.Runs;
 using OneOff.Core.Runs;
+using OneOff.Dashboard.Data;
+using OneOff.Dashboard.Runs;
 
 namespace OneOff.Dashboard.Model;
 
 /// <summary>
-/// The logic of <c>/</c>: the run list kept current by <see cref="RunQueries.RunChanged"/>, and the parameter
-/// form (labels, defaults and validation from the parameter table, one message per field), with the run limits and
-/// the run's work against <c>OneOff:Runs:MaxWork</c> as the user types.
+/// The logic of <c>/</c>: one page of the run list (filtered, sorted and paged in the database from the query
+/// string, <see cref="RunListQuery"/>) kept current by <see cref="RunQueries.RunChanged"/>, and the parameter form
+/// (labels, defaults and validation from the parameter table, one message per field), with the run limits and the
+/// run's work against <c>OneOff:Runs:MaxWork</c> as the user types.
 /// </summary>
-public sealed class RunListViewModel(RunQueries runs, RunCommands commands, RunLimits limits)
+public sealed class RunListViewModel(RunQueries runs, RunCommands commands, RunLimits limits, TimeProvider time)
 {
     private readonly Dictionary<string, string> _values = Defaults();
     private readonly Dictionary<string, string> _errors = new(StringComparer.Ordinal);
@@ -21,7 +23,72 @@ public sealed class RunListViewModel(RunQueries runs, RunCommands commands, RunL
     /// <summary>The form's fields, in the table's order.</summary>
     public IReadOnlyList<RunParameter> Fields => RunParameterTable.Form;
 
+    /// <summary>The runs of the page shown, in the query's order.</summary>
     public IReadOnlyList<RunSnapshot> Runs => _runs;
+
+    /// <summary>The query the page shows (its <see cref="RunListQuery.Page"/> is the page shown, clamped to the last).</summary>
+    public RunListQuery Query { get; private set; } = RunListQuery.Default;
+
+    /// <summary>What could not be used of the query string, one line each (the list shows what it would without it).</summary>
+    public IReadOnlyList<string> Notices { get; private set; } = [];
+
+    /// <summary>How many runs the filter lets through, on every page.</summary>
+    public int Total { get; private set; }
+
+    public int PageCount { get; private set; } = 1;
+
+    /// <summary>Who started runs: the "started by" filter's choices.</summary>
+    public IReadOnlyList<string> Creators { get; private set; } = [];
+
+    /// <summary>
+    /// True when a pushed change moved runs onto or off this page in a way it cannot show in place (a run now
+    /// matching or no longer matching the filter, a new run under another sort): the page offers to refresh.
+    /// </summary>
+    public bool ListChanged { get; private set; }
+
+    /// <summary>"41–65 of 1 000" (the page's first and last position among <see cref="Total"/>), or "" when empty.</summary>
+    public string RangeText
+    {
+        get
+        {
+            if (_runs.Count == 0)
+            {
+                return "";
+            }
+
+            var first = ((Query.Page - 1) * RunListQuery.PageSize) + 1;
+            return $"{RunFormat.Count(first)}–{RunFormat.Count(first + _runs.Count - 1)} of {RunFormat.Count(Total)}";
+        }
+    }
+
+    /// <summary>The page links to show: 1, the last, and the pages near the current one; 0 marks a gap ("…").</summary>
+    public IReadOnlyList<int> PageLinks
+    {
+        get
+        {
+            var pages = new SortedSet<int> { 1, PageCount };
+            for (var p = Query.Page - 2; p <= Query.Page + 2; p++)
+            {
+                if (p >= 1 && p <= PageCount)
+                {
+                    pages.Add(p);
+                }
+            }
+
+            var links = new List<int>();
+            foreach (var p in pages)
+            {
+                if (links.Count > 0 && p > links[^1] + 1)
+                {
+                    links.Add(0);
+                }
+
+                links.Add(p);
+            }
+
+            return links;
+        }
+    }
 
     /// <summary>A message about the form as a whole (a refusal), or null.</summary>
     public string? FormMessage { get; private set; }
@@ -125,20 +192,60 @@ public sealed class RunListViewModel(RunQueries runs, RunCommands commands, RunL
         return true;
     }
 
+    /// <summary>Loads the run limits and the page of the current <see cref="Query"/>.</summary>
     public async Task LoadAsync(CancellationToken cancellationToken = default)
     {
-        _runs = [.. await runs.ListAsync(cancellationToken).ConfigureAwait(false)];
-        Limits = limits.Describe(await limits.StoredBytesAsync(cancellationToken).ConfigureAwait(false));
+        await LoadLimitsAsync(cancellationToken).ConfigureAwait(false);
+        await RefreshAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Applies a pushed change; true when the list changed.</summary>
+    /// <summary>Loads the effective run limits (and the disk use now).</summary>
+    public async Task LoadLimitsAsync(CancellationToken cancellationToken = default) =>
+        Limits = limits.Describe(await limits.StoredBytesAsync(cancellationToken).ConfigureAwait(false));
+
+    /// <summary>
+    /// Shows the page <paramref name="request"/> asks for, with its notices; a page past the end shows the last
+    /// page and says so.
+    /// </summary>
+    public async Task ShowAsync(RunListRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Query = request.Query;
+        Notices = request.Notices;
+        await RefreshAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads the page of <see cref="Query"/> again (the Refresh of a changed list).</summary>
+    public async Task RefreshAsync(CancellationToken cancellationToken = default)
+    {
+        var asked = Query.Page;
+        var page = await runs.PageAsync(Query, time.GetUtcNow().UtcDateTime, cancellationToken).ConfigureAwait(false);
+        var creators = await runs.CreatorsAsync(cancellationToken).ConfigureAwait(false);
+        _runs = [.. page.Runs];
+        Total = page.Total;
+        PageCount = page.PageCount;
+        Creators = creators;
+        ListChanged = false;
+        if (page.Page != asked)
+        {
+            Notices = [.. Notices, string.Create(CultureInfo.InvariantCulture,
+                $"There is no page {asked}: {(page.PageCount == 1 ? "there is one page" : $"there are {page.PageCount} pages")}, this is page {page.Page}.")];
+            Query = Query with { Page = page.Page };
+        }
+    }
+
+    /// <summary>
+    /// Applies a pushed change to the page shown; true when the page must re-render. A run on the page is updated in
+    /// place (or leaves it when it no longer matches the filter); a new run goes on top of page 1 when the list is
+    /// newest first; a run that may belong on this page otherwise sets <see cref="ListChanged"/>.
+    /// </summary>
     public bool Apply(RunChange change)
     {
         ArgumentNullException.ThrowIfNull(change);
         var list = _runs;
         var i = list.FindIndex(r => string.Equals(r.Id, change.RunId, StringComparison.Ordinal));
         var updated = new List<RunSnapshot>(list);
-        if (change.Run is null)
+        if (change.Run is not { } run)
         {
             if (i < 0)
             {
@@ -146,18 +253,62 @@ public sealed class RunListViewModel(RunQueries runs, RunCommands commands, RunL
             }
 
             updated.RemoveAt(i);
+            Total = Math.Max(0, Total - 1);
+            ListChanged |= Query.Page < PageCount;
         }
         else if (i >= 0)
         {
-            updated[i] = change.Run;
+            if (Query.Matches(run))
+            {
+                updated[i] = run;
+            }
+            else
+            {
+                updated.RemoveAt(i);
+                Total = Math.Max(0, Total - 1);
+                ListChanged = true;
+            }
+        }
+        else if (!Query.Matches(run))
+        {
+            return false;
+        }
+        else if (Query.IsNewestFirst && Query.Page == 1 && (list.Count == 0 || run.CreatedUtc >= list[0].CreatedUtc))
+        {
+            updated.Insert(0, run);
+            Total++;
+            if (updated.Count > RunListQuery.PageSize)
+            {
+                updated.RemoveAt(updated.Count - 1);
+            }
+        }
+        else if (run.State == RunState.Queued || BelongsHere(run))
+        {
+            // A new run (a run is published Queued once, when it is created) or one that now sorts onto this page.
+            ListChanged = true;
+            return true;
         }
         else
         {
-            updated.Insert(0, change.Run);
+            return false;
         }
 
         _runs = updated;
+        PageCount = Math.Max(1, (Total + RunListQuery.PageSize - 1) / RunListQuery.PageSize);
         return true;
+    }
+
+    private bool BelongsHere(RunSnapshot run)
+    {
+        if (_runs.Count == 0)
+        {
+            return Query.Page == 1;
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var afterFirst = Query.Page == 1 || Query.Compare(run, _runs[0], now) > 0;
+        var beforeLast = _runs.Count < RunListQuery.PageSize || Query.Compare(run, _runs[^1], now) < 0;
+        return afterFirst && beforeLast;
     }
 
     /// <summary>

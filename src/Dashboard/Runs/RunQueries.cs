@@ -19,6 +19,19 @@ public sealed class RunQueries(RunStore runs, RunFeed feed)
     public async Task<IReadOnlyList<RunSnapshot>> ListAsync(CancellationToken cancellationToken = default) =>
         [.. (await runs.ListAsync(cancellationToken).ConfigureAwait(false)).Select(feed.Overlay)];
 
+    /// <summary>
+    /// One page of the run list (filtered, sorted and paged in the database; see <see cref="RunStore.PageAsync"/>),
+    /// with live progress for the active runs on it.
+    /// </summary>
+    public async Task<RunListPage> PageAsync(RunListQuery query, DateTime utcNow, CancellationToken cancellationToken = default)
+    {
+        var page = await runs.PageAsync(query, utcNow, cancellationToken).ConfigureAwait(false);
+        return page with { Runs = [.. page.Runs.Select(feed.Overlay)] };
+    }
+
+    /// <summary>Who started runs, by name.</summary>
+    public Task<IReadOnlyList<string>> CreatorsAsync(CancellationToken cancellationToken = default) => runs.CreatorsAsync(cancellationToken);
+
     /// <summary>One run, or null when there is none with that id.</summary>
     public async Task<RunSnapshot?> GetAsync(string runId, CancellationToken cancellationToken = default) =>
         RunKeys.IsValidRunId(runId) && await runs.FindAsync(runId, cancellationToken).ConfigureAwait(false) is { } run

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using OneOff.Dashboard.Data;
 
@@ -21,6 +22,103 @@ public sealed class RunStore(IDbContextFactory<DashboardDbContext> dbFactory, Ru
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         var records = await db.Runs.AsNoTracking().OrderByDescending(r => r.CreatedUtc).ToListAsync(cancellationToken).ConfigureAwait(false);
         return [.. records.Select(RunSnapshot.From)];
+    }
+
+    /// <summary>
+    /// One page of the runs <paramref name="query"/> filters, in its order, as their records say (no live progress):
+    /// filtered, counted, sorted and paged in the database. A page past the end is the last page. A duration is
+    /// finished (or <paramref name="utcNow"/> while the run is active) minus started.
+    /// </summary>
+    public async Task<RunListPage> PageAsync(RunListQuery query, DateTime utcNow, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var filtered = Filter(db.Runs.AsNoTracking(), query);
+        var total = await filtered.CountAsync(cancellationToken).ConfigureAwait(false);
+        var pageCount = Math.Max(1, (total + RunListQuery.PageSize - 1) / RunListQuery.PageSize);
+        var page = Math.Clamp(query.Page, 1, pageCount);
+        var records = await Order(filtered, query, utcNow).Skip((page - 1) * RunListQuery.PageSize).Take(RunListQuery.PageSize)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return new RunListPage([.. records.Select(RunSnapshot.From)], total, page, pageCount);
+    }
+
+    /// <summary>Who started runs, by name (the run list's "started by" choices).</summary>
+    public async Task<IReadOnlyList<string>> CreatorsAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        return await db.Runs.AsNoTracking().Select(r => r.CreatedBy).Distinct().OrderBy(n => n).ToListAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static IQueryable<RunRecord> Filter(IQueryable<RunRecord> runs, RunListQuery query)
+    {
+        if (query.States.Length > 0)
+        {
+            var states = query.States.ToArray();
+            runs = runs.Where(r => states.Contains(r.State));
+        }
+
+        if (query.By is { } by)
+        {
+            runs = runs.Where(r => r.CreatedBy == by);
+        }
+
+        if (query.SinceUtc is { } since)
+        {
+            runs = runs.Where(r => r.CreatedUtc >= since);
+        }
+
+        if (query.UntilUtc is { } until)
+        {
+            runs = runs.Where(r => r.CreatedUtc < until);
+        }
+
+        if (query.BestMin is { } min)
+        {
+            runs = runs.Where(r => r.BestNHidden >= min);
+        }
+
+        if (query.BestMax is { } max)
+        {
+            runs = runs.Where(r => r.BestNHidden <= max);
+        }
+
+        return runs;
+    }
+
+    // The same order as RunListQuery.Compare: missing values last, ties newest first, then by id.
+    private static IOrderedQueryable<RunRecord> Order(IQueryable<RunRecord> runs, RunListQuery query, DateTime utcNow)
+    {
+        var descending = query.Descending;
+        IOrderedQueryable<RunRecord> ordered;
+        switch (query.Sort)
+        {
+            case RunSort.Duration:
+                var duration = (Expression<Func<RunRecord, double?>>)(r =>
+                    DashboardDbContext.JulianDay(r.FinishedUtc ?? utcNow) - DashboardDbContext.JulianDay(r.StartedUtc));
+                ordered = runs.OrderBy(r => r.StartedUtc == null);
+                ordered = descending ? ordered.ThenByDescending(duration) : ordered.ThenBy(duration);
+                break;
+            case RunSort.BestN:
+                ordered = runs.OrderBy(r => r.BestNHidden == null);
+                ordered = descending ? ordered.ThenByDescending(r => r.BestNHidden) : ordered.ThenBy(r => r.BestNHidden);
+                break;
+            case RunSort.State:
+                var rank = (Expression<Func<RunRecord, int>>)(r =>
+                    r.State == RunState.Queued ? 0
+                    : r.State == RunState.Starting ? 1
+                    : r.State == RunState.Running ? 2
+                    : r.State == RunState.Cancelling ? 3
+                    : r.State == RunState.Succeeded ? 4
+                    : r.State == RunState.Failed ? 5
+                    : 6);
+                ordered = descending ? runs.OrderByDescending(rank) : runs.OrderBy(rank);
+                break;
+            default:
+                ordered = descending ? runs.OrderByDescending(r => r.CreatedUtc) : runs.OrderBy(r => r.CreatedUtc);
+                break;
+        }
+
+        return ordered.ThenByDescending(r => r.CreatedUtc).ThenBy(r => r.Id);
     }
 
     /// <summary>The runs in one of <paramref name="states"/>, oldest first, at most <paramref name="take"/>.</summary>

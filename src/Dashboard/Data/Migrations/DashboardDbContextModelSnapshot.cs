@@ -311,12 +311,16 @@ namespace OneOff.Dashboard.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("BestNHidden");
+
                     b.HasIndex("CreatedUtc");
 
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
 
                     b.HasIndex("State");
+
+                    b.HasIndex("CreatedBy", "CreatedUtc");
 
                     b.ToTable("Runs", (string)null);
                 });
