@@ -96,10 +96,12 @@ public static class DashboardHostingExtensions
         services.TryAddSingleton<RunCommands>();
         services.TryAddSingleton<RunQueries>();
         services.AddHostedService(sp => sp.GetRequiredService<RunScheduler>());
+        services.AddHostedService<PeriodicRunAdoption>();
         services.TryAddSingleton<UserAdministration>();
         services.TryAddTransient<RunListViewModel>();
         services.TryAddTransient<RunDetailsViewModel>();
         services.TryAddTransient<AuditViewModel>();
+        services.TryAddTransient<RunNoticesViewModel>();
 
         // More checks join /healthz with services.AddHealthChecks().AddCheck<T>("name").
         services.AddHealthChecks()

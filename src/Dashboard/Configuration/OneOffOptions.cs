@@ -49,6 +49,9 @@ public sealed class RunsOptions
 {
     public const string SectionName = "OneOff:Runs";
 
+    /// <summary>The largest <see cref="AdoptionIntervalSeconds"/>: one day.</summary>
+    public const int MaxAdoptionIntervalSeconds = 86_400;
+
     /// <summary><c>OneOff:Runs:MaxConcurrent</c>: how many runs execute at once (default 1).</summary>
     public int MaxConcurrent { get; set; } = 1;
 
@@ -77,4 +80,11 @@ public sealed class RunsOptions
 
     /// <summary>The job path to use.</summary>
     public string JobPathOrDefault => string.IsNullOrWhiteSpace(JobPath) ? Path.Combine(AppContext.BaseDirectory, "job", "oneoff-job.dll") : JobPath;
+
+    /// <summary>
+    /// <c>OneOff:Runs:AdoptionIntervalSeconds</c>: how often the dashboard looks in the store for runs published outside
+    /// it (a <c>oneoff-job sweep --out</c> into the data root) and adopts them (default 60); 0 = only at start and when
+    /// an Operator asks ("Look for new runs"). Each look lists the store's <c>runs/</c>.
+    /// </summary>
+    public int AdoptionIntervalSeconds { get; set; } = 60;
 }

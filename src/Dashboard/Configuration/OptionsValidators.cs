@@ -116,6 +116,11 @@ public sealed class RunsOptionsValidator : IValidateOptions<RunsOptions>
             failures.Add($"OneOff:Runs:DiskBudgetBytes must be 0 (no limit) or a positive number of bytes (got {options.DiskBudgetBytes}); leave it unset for the default.");
         }
 
+        if (options.AdoptionIntervalSeconds is < 0 or > RunsOptions.MaxAdoptionIntervalSeconds)
+        {
+            failures.Add($"OneOff:Runs:AdoptionIntervalSeconds must be 0 (look for runs published outside the dashboard only at start and on demand) or from 1 to {RunsOptions.MaxAdoptionIntervalSeconds} seconds (got {options.AdoptionIntervalSeconds}); leave it unset for 60.");
+        }
+
         if (!string.IsNullOrWhiteSpace(options.JobPath) && !File.Exists(options.JobPath))
         {
             failures.Add($"OneOff:Runs:JobPath must name the built oneoff-job (.dll or executable), but '{options.JobPath}' does not exist.");

@@ -1,12 +1,16 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using OneOff.Core.Runs;
+using OneOff.Dashboard.Authentication;
 using OneOff.Dashboard.Data;
 using OneOff.Dashboard.Runs;
+using OneOff.Dashboard.Tests.Infrastructure;
 using OneOff.Testing;
 
 namespace OneOff.Dashboard.Tests.Runs;
 
-/// <summary>A published run found in the store with no record is adopted at start (ARCHITECTURE "Runs and restarts").</summary>
+/// <summary>A published run found in the store with no record is adopted, once (ARCHITECTURE "Runs and restarts").</summary>
 public sealed class RunAdoptionTests : IDisposable
 {
     private const string FromCli = "20260101-000000-cli1";
@@ -53,6 +57,56 @@ public sealed class RunAdoptionTests : IDisposable
         Assert.Single(await second.Runs.ListAsync(TestContext.Current.CancellationToken));
     }
 
+    [Fact]
+    public async Task AdoptAsync_ConcurrentPassesWithAndWithoutTheGate_AdoptEachRunOnce()
+    {
+        await using var runs = await new RunsHarness(_folder.Path, _time, new ScriptedJobRunner(_time)).StartAsync();
+        await UntilStartPassEndedAsync(runs.Get<RunAdoption>());
+        string[] published = ["20260101-000000-par1", "20260101-000000-par2", "20260101-000000-par3"];
+        foreach (var id in published)
+        {
+            await TestRuns.WriteAsync(RunsHarness.ObjectsOf(_folder.Path).Root, id, hidden: [3]);
+        }
+
+        var changes = new System.Collections.Concurrent.ConcurrentBag<string>();
+        runs.Runs.RunChanged += change => changes.Add(change.RunId);
+        var shared = runs.Get<RunAdoption>();
+        // Two passes share the gate; two more are other instances (no shared gate): only the store's add-if-absent keeps them apart.
+        using var other1 = new RunAdoption(runs.Store, runs.Objects, runs.Get<UserStandings>(), NullLogger<RunAdoption>.Instance);
+        using var other2 = new RunAdoption(runs.Store, runs.Objects, runs.Get<UserStandings>(), NullLogger<RunAdoption>.Instance);
+        RunAdoption[] passes = [shared, other1, shared, other2];
+        var results = await Task.WhenAll(passes.Select(a => Task.Run(() => a.AdoptAsync(TestContext.Current.CancellationToken), TestContext.Current.CancellationToken)));
+
+        Assert.Equal(published, results.SelectMany(r => r).Order(StringComparer.Ordinal));
+        Assert.Equal(published, (await runs.Runs.ListAsync(TestContext.Current.CancellationToken)).Select(r => r.Id).Order(StringComparer.Ordinal));
+        Assert.Equal(published, changes.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task AdoptAsync_DamagedManifestSeenAgain_IsLoggedOnceAndNeverAdopted()
+    {
+        var logs = new CapturedLogs();
+        await using var runs = await new RunsHarness(_folder.Path, _time, new ScriptedJobRunner(_time)).StartAsync();
+        await RunsHarness.ObjectsOf(_folder.Path).PutAsync(RunKeys.Manifest(Damaged), "not json"u8.ToArray(), TestContext.Current.CancellationToken);
+        using var adoption = new RunAdoption(runs.Store, runs.Objects, runs.Get<UserStandings>(), new Logger<RunAdoption>(new LoggerFactory([logs])));
+
+        var first = await adoption.AdoptAsync(TestContext.Current.CancellationToken);
+        var second = await adoption.AdoptAsync(TestContext.Current.CancellationToken);
+
+        Assert.Empty(first);
+        Assert.Empty(second);
+        Assert.Null(await runs.Runs.GetAsync(Damaged, TestContext.Current.CancellationToken));
+        var warning = Assert.Single(logs.Entries, e => e.Level == LogLevel.Warning);
+        Assert.Contains(Damaged, warning.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0, "No new runs.")]
+    [InlineData(1, "Found 1 run published outside the dashboard.")]
+    [InlineData(2, "Found 2 runs published outside the dashboard.")]
+    public void Message_AdoptedCount_SaysWhatWasFound(int count, string expected) =>
+        Assert.Equal(expected, new AdoptionResult([.. Enumerable.Range(0, count).Select(i => $"run{i}")], null).Message);
+
     [Theory]
     [InlineData("runs/20260101-000000-cli1/_manifest.json", "20260101-000000-cli1")]
     [InlineData("runs/20260101-000000-cli1/train/part-0.parquet", null)]
@@ -63,4 +117,14 @@ public sealed class RunAdoptionTests : IDisposable
         Assert.Equal(expected, RunAdoption.RunIdOfManifest(key));
 
     public void Dispose() => _folder.Dispose();
+
+    /// <summary>Waits until the look at start has ended, so that what is published next is for the pass under test.</summary>
+    internal static async Task UntilStartPassEndedAsync(RunAdoption adoption)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (adoption.PassesEnded == 0)
+        {
+            await Task.Delay(10, timeout.Token);
+        }
+    }
 }

@@ -87,6 +87,29 @@ public sealed partial class RunsPage : RunsComponentBase
         }
     }
 
+    [Inject]
+    public required RunAdoption Adoption { get; init; }
+
+    /// <summary>What "Look for new runs" found ("Found 2 runs published outside the dashboard.", "No new runs."), or null.</summary>
+    private string? AdoptionMessage { get; set; }
+
+    private bool IsLookingForRuns { get; set; }
+
+    // The adopted runs join the list through the run feed, like any new run; the server checks the Operator role.
+    private Task LookForNewRunsAsync() => CommandAsync(async () =>
+    {
+        IsLookingForRuns = true;
+        AdoptionMessage = null;
+        try
+        {
+            AdoptionMessage = (await Adoption.LookForNewRunsAsync(User)).Message;
+        }
+        finally
+        {
+            IsLookingForRuns = false;
+        }
+    });
+
     private Task SubmitAsync() => CommandAsync(async () =>
     {
         if (await Vm.SubmitAsync(User) is { } run)
