@@ -92,13 +92,46 @@ public sealed partial class DashboardJourneyTests(BrowserFixture fixture) : ICla
         await Assertions.Expect(page.Locator(".page-head .badge")).ToHaveTextAsync("Running", new() { Timeout = 60_000 });
         await Assertions.Expect(page.GetByText(IterationText()).First).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await page.ScreenshotAsync(new() { Path = Shot("07-running.png"), FullPage = true });
-        await page.GetByRole(AriaRole.Button, new() { Name = "Cancel", Exact = true }).ClickAsync();
-        // Cancel asks first, as Delete does.
+        var cancel = page.GetByRole(AriaRole.Button, new() { Name = "Cancel", Exact = true });
+        // Cancel asks first, as Delete does; "Keep it running" changes nothing.
+        await cancel.ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Alertdialog);
+        await Assertions.Expect(dialog).ToContainTextAsync("Its training stops and nothing of it is kept.");
+        await page.ScreenshotAsync(new() { Path = Shot("07-cancel-confirm.png") });
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Keep it running" }).ClickAsync();
+        await Assertions.Expect(dialog).ToHaveCountAsync(0);
+        await page.WaitForTimeoutAsync(500);
+        await Assertions.Expect(page.Locator(".page-head .badge")).ToHaveTextAsync("Running");
+        await cancel.ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Cancel the run" }).ClickAsync();
 
         await Assertions.Expect(page.Locator(".page-head .badge")).ToHaveTextAsync("Cancelled", new() { Timeout = 60_000 });
-        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Cancel", Exact = true })).ToHaveCountAsync(0);
+        await Assertions.Expect(cancel).ToHaveCountAsync(0);
+        // A cancelled run looks cancelled: no blue bar still "training", no promise of plots.
+        await Assertions.Expect(page.Locator(".progress-table .bar:not(.done):not(.stopped)")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#results")).ToContainTextAsync("This run was cancelled: it has no results.");
         await page.ScreenshotAsync(new() { Path = Shot("08-cancelled.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task RunJob_PressedFiveTimesQuickly_StartsOneRun()
+    {
+        var page = await fixture.NewPageAsync();
+        await LogInAsAdminAsync(page);
+        // A data seed no other test uses marks this form's runs in the list.
+        await page.GetByLabel("Data seed").FillAsync("4242");
+        await page.GetByLabel("Train size").FillAsync("500");
+        await page.GetByLabel("Test size").FillAsync("200");
+        await page.GetByLabel("Hidden sizes").FillAsync("3,5");
+        await page.GetByLabel("Max iterations").FillAsync("50");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run job" }).ClickAsync(new() { ClickCount = 5, Delay = 0 });
+
+        await Assertions.Expect(page).ToHaveURLAsync(RunUrl(), new() { Timeout = 60_000 });
+        await Assertions.Expect(page.Locator(".page-head .badge")).ToHaveTextAsync("Succeeded", new() { Timeout = 90_000 });
+        await page.GotoAsync("/?state=succeeded,queued,running,starting");
+        await Assertions.Expect(page.Locator(".runs-table")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".runs-table tbody tr", new() { HasText = "data seed 4242" })).ToHaveCountAsync(1);
     }
 
     /// <summary>
