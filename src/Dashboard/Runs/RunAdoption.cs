@@ -91,14 +91,50 @@ public sealed partial class RunAdoption(RunStore runs, IObjectStore store, UserS
 
     public void Dispose() => _passes.Dispose();
 
+    /// <summary>
+    /// What the results say of a succeeded run whose manifest is gone (<see cref="Results.ResultsService"/>): the
+    /// pass marks it in the list without anyone opening the run, and unmarks it when the manifest is back.
+    /// </summary>
+    internal static readonly string MissingManifest = new Results.RunResults(null, null, null, null, null, null)
+    {
+        Damage = ["its manifest is missing, so none of its results can be read"],
+    }.DamageSummary!;
+
+    // The listing the pass made anyway shows which succeeded runs lost their manifest: the damage the list can
+    // show without reading any file (unreadable Parquet is found when the run's results are read).
+    private async Task MarkMissingManifestsAsync(IReadOnlyList<RunSnapshot> records, HashSet<string> manifests, CancellationToken cancellationToken)
+    {
+        foreach (var run in records.Where(r => r.State == RunState.Succeeded))
+        {
+            var missing = !manifests.Contains(run.Id);
+            if (missing && run.OutputsDamaged is null)
+            {
+                LogManifestMissing(run.Id);
+                await runs.UpdateAsync(run.Id, r => r.RecordOutputsDamage(MissingManifest), cancellationToken).ConfigureAwait(false);
+            }
+            else if (!missing && string.Equals(run.OutputsDamaged, MissingManifest, StringComparison.Ordinal))
+            {
+                await runs.UpdateAsync(run.Id, r => r.RecordOutputsDamage(null), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
     private async Task<IReadOnlyList<string>> PassAsync(CancellationToken cancellationToken)
     {
-        var known = (await runs.ListAsync(cancellationToken).ConfigureAwait(false)).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        var records = await runs.ListAsync(cancellationToken).ConfigureAwait(false);
+        var known = records.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        var manifests = new HashSet<string>(StringComparer.Ordinal);
         var progress = new StoreProgress(store);
         var adopted = new List<string>();
         await foreach (var key in store.ListAsync("runs/", cancellationToken).ConfigureAwait(false))
         {
-            if (RunIdOfManifest(key) is not { } runId || known.Contains(runId))
+            if (RunIdOfManifest(key) is not { } runId)
+            {
+                continue;
+            }
+
+            manifests.Add(runId);
+            if (known.Contains(runId))
             {
                 continue;
             }
@@ -138,8 +174,12 @@ public sealed partial class RunAdoption(RunStore runs, IObjectStore store, UserS
             }
         }
 
+        await MarkMissingManifestsAsync(records, manifests, cancellationToken).ConfigureAwait(false);
         return adopted;
     }
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "Run {RunId} succeeded but its manifest is gone from the store: marked damaged")]
+    private partial void LogManifestMissing(string runId);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Run {RunId} was published outside the dashboard: adopted as Succeeded")]
     private partial void LogAdopted(string runId);

@@ -100,6 +100,30 @@ public sealed class RunAdoptionTests : IDisposable
         Assert.Contains(Damaged, warning.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AdoptAsync_SucceededRunLosesItsManifest_IsMarkedDamagedInTheListAndUnmarkedWhenItIsBack()
+    {
+        var root = RunsHarness.ObjectsOf(_folder.Path).Root;
+        await TestRuns.WriteAsync(root, FromCli, hidden: [3]);
+        await using var runs = await new RunsHarness(_folder.Path, _time, new ScriptedJobRunner(_time)).StartAsync();
+        await runs.StateAsync(FromCli, RunState.Succeeded);
+        var adoption = runs.Get<RunAdoption>();
+        await UntilStartPassEndedAsync(adoption);
+        var manifestPath = Path.Combine(root, RunKeys.Manifest(FromCli));
+        var manifest = await File.ReadAllBytesAsync(manifestPath, TestContext.Current.CancellationToken);
+        File.Delete(manifestPath);
+
+        await adoption.AdoptAsync(TestContext.Current.CancellationToken);
+        var marked = await runs.Runs.GetAsync(FromCli, TestContext.Current.CancellationToken);
+        await File.WriteAllBytesAsync(manifestPath, manifest, TestContext.Current.CancellationToken);
+        await adoption.AdoptAsync(TestContext.Current.CancellationToken);
+        var whole = await runs.Runs.GetAsync(FromCli, TestContext.Current.CancellationToken);
+
+        Assert.Equal(RunState.Succeeded, marked!.State);
+        Assert.Equal("This run's outputs are damaged: its manifest is missing, so none of its results can be read.", marked.OutputsDamaged);
+        Assert.Null(whole!.OutputsDamaged);
+    }
+
     [Theory]
     [InlineData(0, "No new runs.")]
     [InlineData(1, "Found 1 run published outside the dashboard.")]
