@@ -13,6 +13,7 @@ public sealed partial class RunExport
 {
     private string? _sizeOf;
     private long? _bytes;
+    private bool _scriptLoaded;
 
     /// <summary>The run; only a succeeded one shows anything.</summary>
     [Parameter, EditorRequired]
@@ -42,15 +43,19 @@ public sealed partial class RunExport
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
-        if (!firstRender || !RendererInfo.IsInteractive)
+        // Once the card is there: a run that succeeds while its page is open shows it in a later render.
+        if (_scriptLoaded || !RendererInfo.IsInteractive || Run.State != RunState.Succeeded)
         {
             return;
         }
 
+        _scriptLoaded = true;
+
         try
         {
-            // The Copy buttons' listener (a module: evaluated once however often the page is opened; no inline script under the CSP).
-            await using var module = await JS.InvokeAsync<IJSObjectReference>("import", Assets["copy.js"]);
+            // The Copy buttons' listener (a module: evaluated once however often the page is opened; no inline script under
+            // the CSP). "./": the fingerprinted name is relative to the base href, and a bare name is no module URL.
+            await using var module = await JS.InvokeAsync<IJSObjectReference>("import", "./" + Assets["copy.js"]);
         }
         catch (Exception e) when (e is JSException or JSDisconnectedException or OperationCanceledException)
         {
