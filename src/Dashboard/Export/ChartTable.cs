@@ -106,12 +106,14 @@ public static class ChartTables
             Accuracy,
             [
                 RunTables.NHiddenColumn, RunSchemas.TrainAcc.Name, RunSchemas.TestAcc.Name, RunSchemas.SurfaceAgree.Name,
-                RunSchemas.Iterations.Name, RunSchemas.FinalLoss.Name, RunSchemas.FitSeconds.Name,
+                RunSchemas.Iterations.Name, RunSchemas.FinalLoss.Name, RunSchemas.FitSeconds.Name, RunSchemas.StopReason.Name,
             ],
             metrics.Models.Select(m => (IReadOnlyList<string>)
             [
                 Csv.Number(m.NHidden), Csv.Number(m.TrainAcc), Csv.Number(m.TestAcc), Csv.Number(m.SurfaceAgree),
                 Csv.Number(m.Iterations), Csv.Number(m.FinalLoss), Csv.Number(m.FitSeconds),
+                // Empty when unknown: outputs written before the reason was recorded.
+                m.StopReason is { } reason ? StopReasons.ToWire(reason) : "",
             ]),
             metrics.Models.Count);
     }

@@ -33,13 +33,14 @@ public sealed class CsvTests
         CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("de-DE");
         try
         {
-            var metrics = new RunMetrics([new ModelMetrics(30, 0.8965, 1.0 / 3, 0.943, 100, 0.2310000001, 1234.5)]);
+            var metrics = new RunMetrics([new ModelMetrics(30, 0.8965, 1.0 / 3, 0.943, 100, 0.2310000001, 1234.5, StopReason.MaxIter), new ModelMetrics(40, 0.9, 0.9, 0.9, 10, 0.2, 0.1)]);
             using var text = new StringWriter(CultureInfo.InvariantCulture);
 
             await Csv.WriteAsync(ChartTables.Of(metrics), text, TestContext.Current.CancellationToken);
 
             var rows = CsvParser.Parse(text.ToString());
-            Assert.Equal(["30", "0.8965", (1.0 / 3).ToString("R", CultureInfo.InvariantCulture), "0.943", "100", "0.2310000001", "1234.5"], rows[1]);
+            Assert.Equal(["30", "0.8965", (1.0 / 3).ToString("R", CultureInfo.InvariantCulture), "0.943", "100", "0.2310000001", "1234.5", "max_iter"], rows[1]);
+            Assert.Equal("", rows[2][^1]);
             Assert.Equal(1.0 / 3, double.Parse(rows[1][2], CultureInfo.InvariantCulture));
         }
         finally

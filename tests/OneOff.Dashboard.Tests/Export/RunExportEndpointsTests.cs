@@ -118,6 +118,8 @@ public sealed class RunExportEndpointsTests(ExportFixture fixture) : IClassFixtu
             Assert.Equal(model.TrainAcc, double.Parse(row[1], CultureInfo.InvariantCulture));
             Assert.Equal(model.SurfaceAgree, double.Parse(row[3], CultureInfo.InvariantCulture));
             Assert.Equal(model.FinalLoss, double.Parse(row[5], CultureInfo.InvariantCulture));
+            Assert.Equal(model.StopReason is { } reason ? StopReasons.ToWire(reason) : "", row[7]);
+            Assert.Contains(row[7], new[] { StopReasons.Converged, StopReasons.MaxIter, StopReasons.LineSearch });
         }
     }
 
