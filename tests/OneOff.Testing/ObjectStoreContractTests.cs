@@ -119,6 +119,30 @@ public abstract class ObjectStoreContractTests
     }
 
     [Fact]
+    public async Task OpenReadAsync_Object_StreamsItsBytes()
+    {
+        var store = await CreateStoreAsync();
+        var content = Enumerable.Range(0, 200_000).Select(i => (byte)(i * 13)).ToArray();
+        await store.PutAsync("runs/r1/grid/n_hidden=3/part-0.parquet", content, Ct);
+
+        await using var stream = await store.OpenReadAsync("runs/r1/grid/n_hidden=3/part-0.parquet", Ct);
+        using var copy = new MemoryStream();
+        await stream.CopyToAsync(copy, Ct);
+
+        Assert.Equal(content, copy.ToArray());
+    }
+
+    [Fact]
+    public async Task OpenReadAsync_MissingKey_ThrowsObjectNotFound()
+    {
+        var store = await CreateStoreAsync();
+
+        var error = await Assert.ThrowsAsync<ObjectNotFoundException>(() => store.OpenReadAsync("runs/none/train/part-0.parquet", Ct));
+
+        Assert.Equal("runs/none/train/part-0.parquet", error.Key);
+    }
+
+    [Fact]
     public async Task ExistsAsync_ReportsPresenceOfExactKeyOnly()
     {
         var store = await CreateStoreAsync();

@@ -34,6 +34,15 @@ public interface IObjectStore
 
     /// <summary>Deletes every object whose key starts with <paramref name="prefix"/>; returns how many were deleted.</summary>
     Task<int> DeletePrefixAsync(string prefix, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Opens an object for reading, for copying it on (an export) without holding it whole. The default reads the
+    /// whole object (<see cref="GetAsync"/>); a store that can stream (a local file) overrides it. The caller disposes
+    /// the stream.
+    /// </summary>
+    /// <exception cref="ObjectNotFoundException">No object has that key.</exception>
+    async Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default) =>
+        new MemoryStream(await GetAsync(key, cancellationToken).ConfigureAwait(false), writable: false);
 }
 
 /// <summary>Thrown when an object that must exist does not.</summary>

@@ -20,6 +20,7 @@ using OneOff.Dashboard.Audit;
 using OneOff.Dashboard.Authentication;
 using OneOff.Dashboard.Components;
 using OneOff.Dashboard.Data;
+using OneOff.Dashboard.Export;
 using OneOff.Dashboard.Health;
 using OneOff.Dashboard.Model;
 using OneOff.Dashboard.Results;
@@ -102,6 +103,7 @@ public static class DashboardHostingExtensions
         services.TryAddTransient<RunDetailsViewModel>();
         services.TryAddTransient<AuditViewModel>();
         services.TryAddTransient<RunNoticesViewModel>();
+        services.TryAddSingleton<RunExporter>();
 
         // More checks join /healthz with services.AddHealthChecks().AddCheck<T>("name").
         services.AddHealthChecks()
@@ -167,6 +169,7 @@ public static class DashboardHostingExtensions
             return TypedResults.LocalRedirect("/login");
         }).WithMetadata(new SkipStatusCodePagesAttribute());
         app.MapPasswordStrength();
+        app.MapRunExport();
         // Our own policy says frame-ancestors 'none' (SecurityHeaders): no second, weaker header from Blazor.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;

@@ -26,6 +26,10 @@ public sealed partial class RunResultsPanel : IAsyncDisposable
     [Parameter, EditorRequired]
     public required RunResults Results { get; set; }
 
+    /// <summary>The run, for the "Download CSV" link under each chart; without it there are no links.</summary>
+    [Parameter]
+    public string? RunId { get; set; }
+
     /// <summary>The run's geometry, from its manifest (<c>radius</c>, <c>x_half_width</c>); the original study's by default.</summary>
     [Parameter]
     public TrueBoundary? Boundary { get; set; }

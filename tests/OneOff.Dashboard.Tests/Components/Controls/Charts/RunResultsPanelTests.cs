@@ -80,6 +80,43 @@ public sealed class RunResultsPanelTests(PublishedRunFixture run) : ChartTestCon
         Assert.Contains("(best)", panel.FindAll("option").Single(o => o.GetAttribute("value") == other.ToString(System.Globalization.CultureInfo.InvariantCulture)).TextContent, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Render_WithRunId_LinksEachChartsCsvAndTheSurfaceLinkFollowsTheChosenSize()
+    {
+        var results = await LoadAsync();
+        var other = run.Expected.HiddenSizes.First(n => n != run.Expected.BestNHidden);
+        var engine = new DuckDbQueryEngine(new FolderObjectStore(run.Root));
+        var panel = Render<RunResultsPanel>(p => p
+            .Add(c => c.Results, results)
+            .Add(c => c.RunId, PublishedRunFixture.RunId)
+            .Add(c => c.LoadSurface, (n, ct) => engine.GetDecisionSurfaceAsync(PublishedRunFixture.RunId, n, ct)));
+        var before = panel.FindAll("a[download]").Select(a => a.GetAttribute("href")).ToList();
+
+        await panel.Find("select").ChangeAsync(new Microsoft.AspNetCore.Components.ChangeEventArgs { Value = other.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+
+        var prefix = $"/runs/{PublishedRunFixture.RunId}/charts/";
+        Assert.Equal(
+            [
+                prefix + "class-fractions.csv", prefix + "training.csv", prefix + $"surface.csv?n={run.Expected.BestNHidden}",
+                prefix + "surfaces.csv", prefix + "accuracy.csv", prefix + "loss.csv",
+            ],
+            before);
+        panel.WaitForAssertion(() => Assert.Equal(prefix + $"surface.csv?n={other}", panel.FindAll("a[download]")[2].GetAttribute("href")));
+        Assert.All(panel.FindAll("a[download]"), a => Assert.Equal("Download CSV", a.TextContent));
+        Assert.Equal(6, panel.FindAll("a[download]").Select(a => a.GetAttribute("aria-label")).Distinct().Count());
+        engine.Dispose();
+    }
+
+    [Fact]
+    public async Task Render_WithoutRunId_HasNoCsvLinks()
+    {
+        var results = await LoadAsync();
+
+        var panel = Render<RunResultsPanel>(p => p.Add(c => c.Results, results));
+
+        Assert.Empty(panel.FindAll("a[download]"));
+    }
+
     private async Task<RunResults> LoadAsync()
     {
         using var engine = new DuckDbQueryEngine(new FolderObjectStore(run.Root));
