@@ -35,7 +35,7 @@ public sealed partial class WideRunLayoutTests(BrowserFixture fixture) : IClassF
         await page.WaitForTimeoutAsync(1_500);
 
         Assert.Equal("none", await HeadingOutlineAsync(page));
-        Assert.Equal(5, await SurfaceColumnsAsync(page));
+        Assert.Equal(5, await SurfaceColumnsSoonAsync(page, 5));
         await WholePageShotAsync(page, 1360, Shot("10-wide-run-1360.png"));
         foreach (var (name, file) in new[] { ("Accuracy and surface agreement against the hidden-layer size", "accuracy"), ("Training loss of every hidden-layer size", "loss"), ("Decision surfaces of every hidden-layer size", "surfaces") })
         {
@@ -46,13 +46,7 @@ public sealed partial class WideRunLayoutTests(BrowserFixture fixture) : IClassF
 
         await page.SetViewportSizeAsync(390, 844);
         // The grid of surfaces is laid out again for the phone: two panels a row.
-        var columns = 0;
-        for (var wait = 0; wait < 50 && (columns = await SurfaceColumnsAsync(page)) != 2; wait++)
-        {
-            await page.WaitForTimeoutAsync(200);
-        }
-
-        Assert.Equal(2, columns);
+        Assert.Equal(2, await SurfaceColumnsSoonAsync(page, 2));
         await page.WaitForTimeoutAsync(800);
         var overflow = await page.EvaluateAsync<int>("document.documentElement.scrollWidth - document.documentElement.clientWidth");
         var logOut = await page.GetByRole(AriaRole.Button, new() { Name = "Log out" }).BoundingBoxAsync();
@@ -89,6 +83,18 @@ public sealed partial class WideRunLayoutTests(BrowserFixture fixture) : IClassF
               return out.slice(0, 12).join('; ');
             })()
             """);
+
+    /// <summary>The grid's columns once they are <paramref name="expected"/>, or what they are after 20 s (Plotly draws late on a loaded machine).</summary>
+    private static async Task<int> SurfaceColumnsSoonAsync(IPage page, int expected)
+    {
+        var columns = 0;
+        for (var wait = 0; wait < 100 && (columns = await SurfaceColumnsAsync(page)) != expected; wait++)
+        {
+            await page.WaitForTimeoutAsync(200);
+        }
+
+        return columns;
+    }
 
     /// <summary>How many columns of panels the grid of decision surfaces shows (distinct left edges of its subplots).</summary>
     private static Task<int> SurfaceColumnsAsync(IPage page) =>
