@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Amazon.Runtime;
+using Amazon.S3;
+using OneOff.Aws.Clients.Emr;
+using OneOff.Aws.Storage;
+using OneOff.Aws.Tests.Clients;
+using OneOff.Testing;
+
+namespace OneOff.Aws.Tests.StandIns;
+
+/// <summary>
+/// <c>tests/standins/start</c> (moto for S3 and the EMR stand-in, on free loopback ports) with short delays, its
+/// <c>export</c> lines parsed; stopped by closing its stdin. Skips the tests with the reason when it cannot start.
+/// </summary>
+public sealed class StandInsFixture : IAsyncLifetime
+{
+    private readonly HttpClient _http = new();
+    private Process? _process;
+    private string? _unavailable;
+
+    /// <summary>Short delays so each cluster lives a few seconds (the stand-in's own defaults are a little longer).</summary>
+    public static readonly string[] FastDelays =
+        ["--start-delay", "0.3", "--bootstrap-delay", "0.2", "--ready-delay", "0.2", "--step-delay", "0.1", "--terminate-delay", "0.2", "--log-delay", "1.5"];
+
+    public IReadOnlyDictionary<string, string> Exports { get; private set; } = new Dictionary<string, string>();
+
+    public Uri EmrEndpoint => new(Exports["AWS_ENDPOINT_URL_EMR"]);
+
+    public Uri S3Endpoint => new(Exports["AWS_ENDPOINT_URL_S3"]);
+
+    public string Bucket => Exports["OneOff__Aws__Bucket"];
+
+    public string LogUri => Exports["OneOff__Aws__Emr__LogUri"];
+
+    public string Region => Exports["AWS_REGION"];
+
+    public async ValueTask InitializeAsync()
+    {
+        var started = await StartAsync(FastDelays);
+        if (started.Error is not null)
+        {
+            _unavailable = started.Error;
+            return;
+        }
+
+        _process = started.Process;
+        Exports = started.Exports;
+    }
+
+    /// <summary>Starts <c>tests/standins/start</c> with its stdin a pipe; reads its exports up to <c># ready</c>.</summary>
+    internal static async Task<(Process? Process, Dictionary<string, string> Exports, List<string> Lines, string? Error)> StartAsync(string[] standinArgs)
+    {
+        var script = Path.Combine(RepoPaths.Root, "tests", "standins", "start");
+        if (ProcessRunner.FindOnPath("python3") is null)
+        {
+            return (null, [], [], "python3 is not on PATH, so the stand-ins cannot run");
+        }
+
+        var info = new ProcessStartInfo(script)
+        {
+            UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        info.ArgumentList.Add("--");
+        foreach (var argument in standinArgs)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException("tests/standins/start did not start.");
+        var stderr = new StringBuilder();
+        process.ErrorDataReceived += (_, e) =>
+        {
+            lock (stderr)
+            {
+                stderr.AppendLine(e.Data);
+            }
+        };
+        process.BeginErrorReadLine();
+        var exports = new Dictionary<string, string>();
+        var lines = new List<string>();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            while (await process.StandardOutput.ReadLineAsync(cts.Token) is { } line)
+            {
+                lines.Add(line);
+                if (line == "# ready")
+                {
+                    return (process, exports, lines, null);
+                }
+
+                if (line.StartsWith("export ", StringComparison.Ordinal))
+                {
+                    var (name, value) = (line[7..line.IndexOf('=', StringComparison.Ordinal)], line[(line.IndexOf('=', StringComparison.Ordinal) + 1)..]);
+                    exports[name] = value.Trim('\'');
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
+        await process.WaitForExitAsync(CancellationToken.None);
+        lock (stderr)
+        {
+            return (null, exports, lines, $"tests/standins/start did not get ready: {stderr.ToString().Trim()}");
+        }
+    }
+
+    public void SkipIfUnavailable()
+    {
+        if (_unavailable is not null)
+        {
+            Assert.Skip(_unavailable);
+        }
+    }
+
+    internal EmrClient Emr(int retries = 3) => ClientFactory.Emr(EmrEndpoint, ClientFactory.Options(retries));
+
+    internal AmazonS3Client S3()
+    {
+        var endpoint = S3Endpoint.ToString();
+        var config = S3ObjectStore.CreateConfig(Region, name => name == "AWS_ENDPOINT_URL_S3" ? endpoint : null);
+        return new AmazonS3Client(new BasicAWSCredentials(Exports["AWS_ACCESS_KEY_ID"], Exports["AWS_SECRET_ACCESS_KEY"]), config);
+    }
+
+    /// <summary>Arms faults (<c>POST /_faults</c>), e.g. <c>{"stepFailure": "train"}</c>.</summary>
+    public async Task ArmAsync(string json)
+    {
+        using var content = new StringContent(json, Encoding.UTF8, "application/json");
+        using var response = await _http.PostAsync(new Uri(EmrEndpoint, "/_faults"), content);
+        response.EnsureSuccessStatusCode();
+    }
+
+    public async Task ClearFaultsAsync()
+    {
+        using var response = await _http.DeleteAsync(new Uri(EmrEndpoint, "/_faults"));
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>What the stand-in knows (<c>GET /_clusters</c>): nodes, folders, steps, leases, namespace.</summary>
+    public async Task<JsonElement> InspectAsync()
+    {
+        var text = await _http.GetStringAsync(new Uri(EmrEndpoint, "/_clusters"));
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    public async Task<JsonElement> InspectAsync(string clusterId) =>
+        (await InspectAsync()).GetProperty("Clusters").EnumerateArray().Single(c => c.GetProperty("Id").GetString() == clusterId);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is not null)
+        {
+            _process.StandardInput.Close();
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            try
+            {
+                await _process.WaitForExitAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+
+            _process.Dispose();
+        }
+
+        _http.Dispose();
+    }
+}
+
+/// <summary>Tests that share one stand-in run one at a time (faults are global to it).</summary>
+[CollectionDefinition(Name)]
+public sealed class StandInsCollection : ICollectionFixture<StandInsFixture>
+{
+    public const string Name = "standins";
+}

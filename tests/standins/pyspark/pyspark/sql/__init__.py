@@ -1,0 +1,3 @@
+from pyspark.sql.session import SparkSession
+
+__all__ = ["SparkSession"]
