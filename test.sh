@@ -15,6 +15,12 @@ apt_needed=()
 /usr/bin/python3 -c 'import sklearn' 2>/dev/null || apt_needed+=(python3-sklearn)
 dpkg -s libopenblas0-pthread >/dev/null 2>&1 || apt_needed+=(libopenblas0-pthread)
 command -v node >/dev/null 2>&1 || apt_needed+=(nodejs npm)
+# The job bundle's tests: readelf (binutils) reads the glibc versions its ELF files need; qemu-user with the arm64
+# cross libraries runs the linux-arm64 build (qemu-aarch64 -L /usr/aarch64-linux-gnu).
+command -v readelf >/dev/null 2>&1 || apt_needed+=(binutils)
+command -v qemu-aarch64 >/dev/null 2>&1 || apt_needed+=(qemu-user)
+dpkg -s libc6-arm64-cross >/dev/null 2>&1 || apt_needed+=(libc6-arm64-cross)
+dpkg -s libstdc++6-arm64-cross >/dev/null 2>&1 || apt_needed+=(libstdc++6-arm64-cross)
 if [ ${#apt_needed[@]} -gt 0 ]; then
   say "installing Debian packages: ${apt_needed[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"

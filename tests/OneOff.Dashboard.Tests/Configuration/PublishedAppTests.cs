@@ -53,6 +53,10 @@ public sealed partial class PublishedAppTests : IDisposable
             Assert.StartsWith("Healthy", probe.StdOut, StringComparison.Ordinal);
             Assert.True(File.Exists(Path.Combine(app, "job", "oneoff-job.dll")), "the publish carries the job");
             Assert.False(File.Exists(Path.Combine(app, "job", "libduckdb.so")));
+            foreach (var bundled in new[] { "job/linux-x64/oneoff-job", "job/linux-arm64/oneoff-job", "driver.py", "bootstrap.sh" })
+            {
+                Assert.True(File.Exists(Path.Combine(app, "bundle", bundled)), $"the publish carries the job bundle's {bundled}");
+            }
             var data = Path.Combine(elsewhere, "data");
             Assert.True(File.Exists(Path.Combine(data, "oneoff.db")), "the data root is relative to the working directory");
             if (!OperatingSystem.IsWindows())
