@@ -42,8 +42,8 @@ public sealed record EmrCostFigure(decimal Dollars, TimeSpan InstanceTime, IRead
 /// The cost of a run on EMR (ARCHITECTURE.md, "The EMR path" item 8 and "One work model"): before launch, instance
 /// counts × (EC2 + EMR hourly list prices, <c>OneOff:Aws:Emr:Prices</c>) × the expected duration from
 /// <see cref="WorkModel"/>; after the run, from <c>ListInstances</c> timelines. Both are labelled
-/// <see cref="Label"/>. EMR and EC2 bill per second with a one-minute minimum ("Pricing for Amazon EMR is
-/// per-second consumed for each instance type (with a one-minute minimum)": aws.amazon.com/emr/pricing and the EMR FAQ).
+/// <see cref="Label"/>. EMR and EC2 bill per second with a one-minute minimum (aws.amazon.com/emr/pricing; the EMR
+/// FAQ, "Billing": per-second for each instance type, one-minute minimum, from the cluster's request to its end).
 /// </summary>
 public static class EmrCost
 {

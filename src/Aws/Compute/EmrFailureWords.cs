@@ -5,9 +5,8 @@ namespace OneOff.Aws.Compute;
 
 /// <summary>
 /// Why a cluster failed, in words a user understands, with EMR's raw code beside them (ARCHITECTURE.md, "The EMR
-/// path" item 4). The words come from the codes only: AWS says not to parse <c>ErrorMessage</c> ("We don't
-/// recommend that you parse the text in ErrorMessage, since it is subject to change": EMR Management Guide,
-/// "Error codes with ErrorDetail information").
+/// path" item 4). The words come from the codes only: AWS recommends against parsing <c>ErrorMessage</c>, whose
+/// text may change (EMR Management Guide, "Error codes with ErrorDetail information").
 /// </summary>
 internal static class EmrFailureWords
 {
@@ -53,8 +52,8 @@ internal static class EmrFailureWords
         var where = zone is null ? "" : $" in {zone}";
         return code switch
         {
-            // EMR MG "Bootstrap failure error codes": BOOTSTRAP_FAILURE_PRIMARY_WITH_NON_ZERO_CODE ("a bootstrap action
-            // … returned a non-zero return code"; ErrorData primary-instance-id, bootstrap-action, return-code).
+            // EMR MG "Bootstrap failure error codes": BOOTSTRAP_FAILURE_PRIMARY_WITH_NON_ZERO_CODE, a bootstrap action on
+            // the primary node exited non-zero (ErrorData: primary-instance-id, bootstrap-action, return-code).
             "BOOTSTRAP_FAILURE_PRIMARY_WITH_NON_ZERO_CODE" => "bootstrap failed on the primary node" + (Value(data, "return-code") is { } rc ? $": the install script exited with code {rc}" : ""),
             // EMR MG "BOOTSTRAP_FAILURE_BA_DOWNLOAD_FAILED_PRIMARY": the primary node could not download the script.
             "BOOTSTRAP_FAILURE_BA_DOWNLOAD_FAILED_PRIMARY" => "bootstrap failed on the primary node: it could not download the install script from S3 (check the nodes' role can read the bucket)",
@@ -66,8 +65,8 @@ internal static class EmrFailureWords
             // EMR MG "BOOTSTRAP_FAILURE_HIVE_METASTORE_CONNECTION_ERROR_PRIMARY" / "…_WORKER".
             "BOOTSTRAP_FAILURE_HIVE_METASTORE_CONNECTION_ERROR_PRIMARY" => "bootstrap failed on the primary node: it could not reach the Hive metastore",
             "BOOTSTRAP_FAILURE_HIVE_METASTORE_CONNECTION_ERROR_WORKER" => "bootstrap failed on a worker node: it could not reach the Hive metastore",
-            // EMR MG "INTERNAL_ERROR_EC2_INSUFFICIENT_CAPACITY_AZ": "the selected Availability Zone doesn't have enough
-            // capacity to fulfill your Amazon EC2 instance type request"; ErrorData instance-type, availability-zone.
+            // EMR MG "INTERNAL_ERROR_EC2_INSUFFICIENT_CAPACITY_AZ": the subnet's Availability Zone has too little capacity
+            // for the requested EC2 instance type (ErrorData: instance-type, availability-zone, public-doc).
             "INTERNAL_ERROR_EC2_INSUFFICIENT_CAPACITY_AZ" => $"no EC2 capacity for {type}{where}; try again later or pick another instance type or subnet",
             // EMR MG "INTERNAL_ERROR_SPOT_PRICE_INCREASE_PRIMARY" / "INTERNAL_ERROR_SPOT_NO_CAPACITY_PRIMARY".
             "INTERNAL_ERROR_SPOT_PRICE_INCREASE_PRIMARY" => $"the spot price of {type}{where} rose above the bid for the primary node",

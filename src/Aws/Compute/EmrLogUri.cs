@@ -7,8 +7,8 @@ namespace OneOff.Aws.Compute;
 /// Where EMR puts a cluster's logs (ARCHITECTURE.md, "The EMR path" items 4 and 5): under the cluster's
 /// <c>LogUri</c>, <c>{LogUri}{clusterId}/steps/{stepId}/stderr.gz</c> for a step and
 /// <c>{LogUri}{clusterId}/node/{ec2InstanceId}/bootstrap-actions/{n}/stderr.gz</c> for bootstrap action n (1-based)
-/// on one node (EMR Management Guide, "View log files": "Log file locations"). EMR copies them to S3 about every
-/// five minutes, so they arrive after the failure.
+/// on one node (EMR Management Guide, "View log files"). EMR archives logs to S3 every few minutes (the same guide,
+/// "Configure cluster logging"), so they arrive after the failure.
 /// </summary>
 public static class EmrLogUri
 {
@@ -83,7 +83,7 @@ public static class EmrLogUri
     {
         ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(s3Uri);
-        var normalized = Normalize(s3Uri)!.TrimEnd('/');
+        var normalized = (Normalize(s3Uri) ?? "").TrimEnd('/');
         var prefix = $"s3://{root.Bucket}/{root.Prefix}";
         return normalized.StartsWith(prefix, StringComparison.Ordinal) && normalized.Length > prefix.Length ? normalized[prefix.Length..] : null;
     }

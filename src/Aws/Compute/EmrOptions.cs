@@ -107,7 +107,7 @@ public sealed class EmrOptions
     public string ResolveLogUri(S3Root root)
     {
         ArgumentNullException.ThrowIfNull(root);
-        return string.IsNullOrWhiteSpace(LogUri) ? $"{root}/logs/" : EmrLogUri.Normalize(LogUri.Trim())!;
+        return EmrLogUri.Normalize(LogUri) ?? $"{root}/logs/";
     }
 }
 
@@ -282,7 +282,7 @@ public sealed partial class EmrOptionsValidator : IValidateOptions<EmrOptions>
 
         try
         {
-            S3Root.Parse(EmrLogUri.Normalize(logUri.Trim())!);
+            S3Root.Parse(EmrLogUri.Normalize(logUri) ?? logUri);
         }
         catch (ArgumentException e)
         {

@@ -110,6 +110,18 @@ public sealed class EmrClusterRequestTests
     }
 
     [Fact]
+    public void Build_DriverFlags_AreTheOnesDriverPyDeclares()
+    {
+        var driver = File.ReadAllText(Path.Combine(RepoPaths.Root, "src", "Jobs", "emr", "driver.py"));
+        var args = EmrGoldenRun.Request().Steps![1].HadoopJarStep.Args!;
+
+        var flags = args.Skip(4).Where(a => a.StartsWith("--", StringComparison.Ordinal)).ToList();
+
+        Assert.NotEmpty(flags);
+        Assert.All(flags, flag => Assert.Contains($"add_argument(\"{flag}\"", driver, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Build_Tags_NameTheDeploymentRunSubmissionLeaseAndUser()
     {
         var options = EmrGoldenRun.Options;
