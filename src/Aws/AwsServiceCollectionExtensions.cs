@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OneOff.Aws.Clients;
+using OneOff.Aws.Compute;
 using OneOff.Aws.Storage;
 using OneOff.Core.Storage;
 
@@ -13,7 +14,7 @@ public static class AwsServiceCollectionExtensions
     /// <summary>
     /// Adds every AWS adapter: the S3 object store of <c>s3://{OneOff:Aws:Bucket}/{OneOff:Aws:Prefix}/</c> as the
     /// <see cref="IObjectStore"/>, and the JSON 1.1 clients (<see cref="AwsClientsServiceCollectionExtensions.AddOneOffAwsClients"/>).
-    /// Options are validated at start. The EMR runner and the Athena query engine register here as they land.
+    /// Options are validated at start, the EMR options (<see cref="EmrOptions"/>, <see cref="EmrReaperOptions"/>) too. The EMR runner and the Athena query engine register here as they land.
     /// </summary>
     public static IServiceCollection AddOneOffAws(this IServiceCollection services)
     {
@@ -25,6 +26,12 @@ public static class AwsServiceCollectionExtensions
             sp.GetRequiredService<IOptions<AwsStorageOptions>>().Value.Root,
             sp.GetRequiredService<IOptions<AwsClientOptions>>().Value));
         services.TryAddSingleton<IObjectStore>(sp => sp.GetRequiredService<S3ObjectStore>());
+
+        // The EMR path's options (OneOff:Aws:Emr, OneOff:Aws:Reaper), checked at start: one line per bad key.
+        services.AddOptions<EmrOptions>().BindConfiguration(EmrOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EmrOptions>, EmrOptionsValidator>());
+        services.AddOptions<EmrReaperOptions>().BindConfiguration(EmrReaperOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EmrReaperOptions>, EmrReaperOptionsValidator>());
         return services;
     }
 }

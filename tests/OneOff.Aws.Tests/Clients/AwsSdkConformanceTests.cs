@@ -127,6 +127,8 @@ public sealed class AwsSdkConformanceTests(AwsSdkConformanceTests.JsRun js) : IC
         ["AddJobFlowSteps"] = Op((c, r, t) => c.Emr.AddJobFlowStepsAsync(r, t), EmrJsonContext.Wire.AddJobFlowStepsRequest, EmrJsonContext.Wire.AddJobFlowStepsResponse),
         ["TerminateJobFlows"] = Op((c, r, t) => c.Emr.TerminateJobFlowsAsync(r, t), EmrJsonContext.Wire.TerminateJobFlowsRequest, EmrJsonContext.Wire.TerminateJobFlowsResponse),
         ["ListClusters"] = Op((c, r, t) => c.Emr.ListClustersAsync(r, t), EmrJsonContext.Wire.ListClustersRequest, EmrJsonContext.Wire.ListClustersResponse),
+        ["ListInstances"] = Op((c, r, t) => c.Emr.ListInstancesAsync(r, t), EmrJsonContext.Wire.ListInstancesRequest, EmrJsonContext.Wire.ListInstancesResponse),
+        ["ListBootstrapActions"] = Op((c, r, t) => c.Emr.ListBootstrapActionsAsync(r, t), EmrJsonContext.Wire.ListBootstrapActionsRequest, EmrJsonContext.Wire.ListBootstrapActionsResponse),
     };
 
     private static Func<OneOffClients, string, CancellationToken, Task<JsonObject>> Op<TRequest, TResponse>(

@@ -1,3 +1,4 @@
+using OneOff.Aws.Tests.Compute;
 using OneOff.Aws.Tests.Infrastructure;
 
 namespace OneOff.Aws.Tests.Clients;
@@ -76,6 +77,14 @@ public static class ConformanceCases
             """, Ok("""{"StepIds":["s-1XXXXXXXXXXA"]}""")),
         new("emr-terminate", "emr", "TerminateJobFlows", """{"JobFlowIds":["j-3TS0OIYO4NFN","j-2"]}""", new CannedResponse(200, string.Empty, new Dictionary<string, string> { ["x-amzn-RequestId"] = "req-t" })),
         new("emr-list-clusters-empty-input", "emr", "ListClusters", "{}", Ok(EmrClustersPage)),
+        new("emr-run-built", "emr", "RunJobFlow", EmrGoldenRun.WireJson(), Ok("""{"JobFlowId":"j-2AXXXXXXGAPLF","ClusterArn":"arn:aws:elasticmapreduce:us-east-1:123456789012:cluster/j-2AXXXXXXGAPLF"}""")),
+        new("emr-list-instances", "emr", "ListInstances", """{"ClusterId":"j-1"}""", Ok(EmrInstancesPage)),
+        new("emr-list-instances-filtered", "emr", "ListInstances", """
+            {"ClusterId":"j-1","InstanceGroupId":"ig-1","InstanceGroupTypes":["MASTER","CORE"],"InstanceStates":["RUNNING","TERMINATED"],"Marker":"m/2=="}
+            """, Ok("""{"Instances":[]}""")),
+        new("emr-list-instances-fleet", "emr", "ListInstances", """{"ClusterId":"j-1","InstanceFleetId":"if-1","InstanceFleetType":"TASK"}""", Ok("""{"Instances":[],"Marker":"AA"}""")),
+        new("emr-list-bootstrap-actions", "emr", "ListBootstrapActions", """{"ClusterId":"j-1"}""", Ok(EmrBootstrapActionsPage)),
+        new("emr-list-bootstrap-actions-next", "emr", "ListBootstrapActions", """{"ClusterId":"j-1","Marker":"next"}""", Ok("""{"BootstrapActions":[]}""")),
         new("emr-list-clusters-filtered", "emr", "ListClusters", """
             {"CreatedAfter":1704164645.123,"CreatedBefore":1704200000,"ClusterStates":["STARTING","BOOTSTRAPPING","RUNNING","WAITING","TERMINATING"],"Marker":"next"}
             """, Ok("""{"Clusters":[]}""")),
@@ -183,6 +192,26 @@ public static class ConformanceCases
         {"Step":{"Id":"s-1XXXXXXXXXXA","Name":"generate","Config":{"Jar":"command-runner.jar","Properties":{},"Args":["oneoff-job","generate"]},"ActionOnFailure":"TERMINATE_CLUSTER",
                  "Status":{"State":"COMPLETED","StateChangeReason":{},"Timeline":{"CreationDateTime":1704164645.001,"StartDateTime":1704164646,"EndDateTime":1704164999.999}},
                  "ExecutionRoleArn":"arn:aws:iam::123456789012:role/r"}}
+        """;
+
+    // Constructed from the model (the shape of `aws emr list-instances` output): a finished primary node, a running
+    // core node without public addresses, an unknown member, and a page marker.
+    private const string EmrInstancesPage = """
+        {"Instances":[{"Id":"ci-1","Ec2InstanceId":"i-0a1b2c3d4e5f67890","PublicDnsName":"ec2-1-2-3-4.compute-1.amazonaws.com","PublicIpAddress":"1.2.3.4",
+                       "PrivateDnsName":"ip-10-0-0-1.ec2.internal","PrivateIpAddress":"10.0.0.1",
+                       "Status":{"State":"TERMINATED","StateChangeReason":{"Code":"CLUSTER_TERMINATED","Message":"Instance group terminated"},
+                                 "Timeline":{"CreationDateTime":1764586800.5,"ReadyDateTime":1764587100,"EndDateTime":1764588000.25}},
+                       "InstanceGroupId":"ig-1","Market":"ON_DEMAND","InstanceType":"m7g.xlarge","EbsVolumes":[{"Device":"/dev/sdb","VolumeId":"vol-1"}]},
+                      {"Id":"ci-2","Ec2InstanceId":"i-2","PrivateIpAddress":"10.0.0.2","Status":{"State":"RUNNING","StateChangeReason":{},"Timeline":{"CreationDateTime":1764586801}},
+                       "InstanceGroupId":"ig-2","Market":"SPOT","InstanceType":"m7g.2xlarge","EbsVolumes":[],"Extra":"ignored"}],
+         "Marker":"next-page"}
+        """;
+
+    // Constructed from the model (`aws emr list-bootstrap-actions` output): OneOff's install action.
+    private const string EmrBootstrapActionsPage = """
+        {"BootstrapActions":[{"Name":"install oneoff-job","ScriptPath":"s3://oneoff-data/oneoff/artifacts/h/bootstrap.sh","Args":["s3://oneoff-data/oneoff/artifacts/h/","/opt/oneoff","180"]},
+                             {"Name":"no args","ScriptPath":"s3://b/x.sh","Args":[]}],
+         "Marker":"m"}
         """;
 
     private const string EmrClustersPage = """

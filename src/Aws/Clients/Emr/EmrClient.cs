@@ -69,6 +69,18 @@ internal sealed class EmrClient : IDisposable
     public IAsyncEnumerable<ClusterSummary> ListAllClustersAsync(ListClustersRequest request, CancellationToken cancellationToken = default) =>
         AwsPaging.AllAsync(request, ListClustersAsync, r => r.Clusters, r => r.Marker, (q, marker) => q with { Marker = marker }, cancellationToken);
 
+    /// <summary>One page of a cluster's instances.</summary>
+    public Task<ListInstancesResponse> ListInstancesAsync(ListInstancesRequest request, CancellationToken cancellationToken = default) =>
+        _protocol.SendAsync("ListInstances", request, _json.ListInstancesRequest, _json.ListInstancesResponse, cancellationToken);
+
+    /// <summary>Every instance of a cluster matching the request's filters, across all pages (types and timelines: the cost).</summary>
+    public IAsyncEnumerable<Instance> ListAllInstancesAsync(ListInstancesRequest request, CancellationToken cancellationToken = default) =>
+        AwsPaging.AllAsync(request, ListInstancesAsync, r => r.Instances, r => r.Marker, (q, marker) => q with { Marker = marker }, cancellationToken);
+
+    /// <summary>One page of a cluster's bootstrap actions, in the order they run (action n logs under <c>bootstrap-actions/{n}/</c>).</summary>
+    public Task<ListBootstrapActionsResponse> ListBootstrapActionsAsync(ListBootstrapActionsRequest request, CancellationToken cancellationToken = default) =>
+        _protocol.SendAsync("ListBootstrapActions", request, _json.ListBootstrapActionsRequest, _json.ListBootstrapActionsResponse, cancellationToken);
+
     /// <inheritdoc />
     public void Dispose() => _protocol.Dispose();
 }

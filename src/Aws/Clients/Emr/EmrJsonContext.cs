@@ -22,6 +22,10 @@ namespace OneOff.Aws.Clients.Emr;
 [JsonSerializable(typeof(TerminateJobFlowsResponse))]
 [JsonSerializable(typeof(ListClustersRequest))]
 [JsonSerializable(typeof(ListClustersResponse))]
+[JsonSerializable(typeof(ListInstancesRequest))]
+[JsonSerializable(typeof(ListInstancesResponse))]
+[JsonSerializable(typeof(ListBootstrapActionsRequest))]
+[JsonSerializable(typeof(ListBootstrapActionsResponse))]
 internal sealed partial class EmrJsonContext : JsonSerializerContext
 {
     public static EmrJsonContext Wire { get; } = new(AwsJson.CreateOptions());
