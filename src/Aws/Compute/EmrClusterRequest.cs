@@ -81,7 +81,7 @@ internal static class EmrClusterRequest
                     "spark-submit", "--deploy-mode", "client", $"{InstallFolder}/driver.py",
                     "--out", root, "--run-id", run.RunId,
                     "--hidden", RunParameterParser.Format(RunParameterTable.HiddenSizes, run),
-                    "--job", job,
+                    "--install", InstallFolder,
                 ]),
                 Step(EmrStepNames.Publish, [job, "publish", "--out", root, "--run-id", run.RunId]),
             ],

@@ -100,12 +100,12 @@ public sealed class EmrClusterRequestTests
     }
 
     [Fact]
-    public void Build_DriverArguments_NameTheRunItsSizesAndTheInstalledJob()
+    public void Build_DriverArguments_NameTheRunItsSizesAndTheInstallFolder()
     {
         var args = EmrGoldenRun.Request().Steps![1].HadoopJarStep.Args!;
 
         Assert.Equal(
-            ["--out", "s3://oneoff-data/team/oneoff", "--run-id", "20261201-110000-ab12", "--hidden", "5,30,100", "--job", "/opt/oneoff/oneoff-job"],
+            ["--out", "s3://oneoff-data/team/oneoff", "--run-id", "20261201-110000-ab12", "--hidden", "5,30,100", "--install", "/opt/oneoff"],
             args.Skip(4));
     }
 
