@@ -1,9 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OneOff.Aws.Clients;
+using OneOff.Aws.Clients.Emr;
 using OneOff.Aws.Compute;
 using OneOff.Aws.Storage;
+using OneOff.Core.Compute;
+using OneOff.Core.Configuration;
 using OneOff.Core.Storage;
 
 namespace OneOff.Aws;
@@ -14,7 +18,7 @@ public static class AwsServiceCollectionExtensions
     /// <summary>
     /// Adds every AWS adapter: the S3 object store of <c>s3://{OneOff:Aws:Bucket}/{OneOff:Aws:Prefix}/</c> as the
     /// <see cref="IObjectStore"/>, and the JSON 1.1 clients (<see cref="AwsClientsServiceCollectionExtensions.AddOneOffAwsClients"/>).
-    /// Options are validated at start, the EMR options (<see cref="EmrOptions"/>, <see cref="EmrReaperOptions"/>) too. The EMR runner and the Athena query engine register here as they land.
+    /// Options are validated at start, the EMR options (<see cref="EmrOptions"/>, <see cref="EmrReaperOptions"/>) too. The EMR runner (<see cref="EmrJobRunner"/>) is the <see cref="IJobRunner"/>; the Athena query engine registers here as it lands.
     /// </summary>
     public static IServiceCollection AddOneOffAws(this IServiceCollection services)
     {
@@ -32,6 +36,18 @@ public static class AwsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EmrOptions>, EmrOptionsValidator>());
         services.AddOptions<EmrReaperOptions>().BindConfiguration(EmrReaperOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EmrReaperOptions>, EmrReaperOptionsValidator>());
+
+        // The EMR runner (OneOff:Aws:Emr:PollSeconds, BundleFolder): Aws mode's IJobRunner, handles emr:{clusterId}.
+        services.AddOptions<EmrJobRunnerOptions>().BindConfiguration(EmrJobRunnerOptions.SectionName);
+        services.TryAddSingleton(sp => new EmrJobRunner(
+            sp.GetRequiredService<EmrClient>(),
+            sp.GetRequiredService<S3ObjectStore>(),
+            sp.GetRequiredService<IOptions<EmrOptions>>().Value,
+            sp.GetRequiredService<IOptions<EmrJobRunnerOptions>>().Value,
+            sp.GetService<IOptions<DeploymentOptions>>()?.Value.DeploymentId ?? new DeploymentOptions().DeploymentId,
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetService<TimeProvider>()));
+        services.TryAddSingleton<IJobRunner>(sp => sp.GetRequiredService<EmrJobRunner>());
         return services;
     }
 }

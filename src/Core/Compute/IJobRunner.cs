@@ -24,8 +24,23 @@ public interface IJobRunner
 /// <param name="Parameters">Every parameter of the run; a runner passes them on with <see cref="RunParameterParser.ToArguments"/>.</param>
 public sealed record JobRequest(RunParameters Parameters)
 {
+    private readonly string? _submissionKey;
+
     /// <summary>The run id (<see cref="RunParameters.RunId"/>).</summary>
     public string RunId => Parameters.RunId;
+
+    /// <summary>
+    /// The idempotency key of this submission (kept in the run record before the start): a runner that cannot tell
+    /// whether its start took effect finds the job by it instead of starting a second one. Default: the run id.
+    /// </summary>
+    public string SubmissionKey
+    {
+        get => string.IsNullOrWhiteSpace(_submissionKey) ? RunId : _submissionKey;
+        init => _submissionKey = value;
+    }
+
+    /// <summary>Who started the run (a runner may tag its job with it); null when unknown.</summary>
+    public string? User { get; init; }
 }
 
 /// <summary>
