@@ -60,6 +60,7 @@ public sealed class EmrJobRunnerTests(StandInsFixture standins) : IAsyncLifetime
         Assert.NotNull(exit.Reason);
         Assert.StartsWith("bootstrap failed on the primary node", exit.Reason, StringComparison.Ordinal);
         Assert.Contains("BOOTSTRAP_FAILURE_PRIMARY_WITH_NON_ZERO_CODE", exit.Reason, StringComparison.Ordinal);
+        Assert.EndsWith("; the install script's stderr ends: stand-in fault: bootstrap failure armed for the primary node", exit.Reason, StringComparison.Ordinal);
         Assert.Equal(["provisioning", "installing the job"], events.OfType<JobPhase>().Select(p => p.Phase).Take(2));
         Assert.DoesNotContain(events.OfType<JobPhase>(), p => p.Phase == "generating data");
     }
@@ -77,6 +78,36 @@ public sealed class EmrJobRunnerTests(StandInsFixture standins) : IAsyncLifetime
         Assert.StartsWith("no EC2 capacity for m7g.xlarge in us-east-1a", exit.Reason, StringComparison.Ordinal);
         Assert.Contains("(EMR INTERNAL_ERROR_EC2_INSUFFICIENT_CAPACITY_AZ", exit.Reason, StringComparison.Ordinal);
         Assert.Equal(exit.Reason, Assert.Single(events.OfType<JobFailed>()).Message);
+    }
+
+    [Fact]
+    public async Task CancelAsync_WhileTraining_TerminatesTheClusterAndPublishesNothing()
+    {
+        var parameters = new RunParameters { RunId = "runner-cancel-training", TrainSize = 20000, TestSize = 500, HiddenSizes = [60, 120], MaxIter = 3000, Tol = 1e-12 };
+        await using var execution = await _stand.CreateRunner().StartAsync(new JobRequest(parameters), Ct);
+        var seen = new List<JobEvent>();
+        await using (var events = execution.ReadEventsAsync(Ct).GetAsyncEnumerator(Ct))
+        {
+            while (await events.MoveNextAsync().AsTask().WaitAsync(s_timeout, Ct))
+            {
+                seen.Add(events.Current);
+                if (events.Current is JobPhase { Phase: var phase } && phase.StartsWith("training", StringComparison.Ordinal))
+                {
+                    break;
+                }
+            }
+        }
+
+        await execution.CancelAsync(Ct).WaitAsync(s_timeout, Ct);
+        var exit = await execution.Completion.WaitAsync(s_timeout, Ct);
+
+        Assert.Contains(seen, e => e is JobPhase { Phase: "training: 0 of 2 sizes done" });
+        Assert.NotNull(exit.Reason);
+        Assert.StartsWith("cancelled: the cluster was terminated on request (EMR USER_REQUEST", exit.Reason, StringComparison.Ordinal);
+        Assert.False(await _stand.Store.ExistsAsync(RunKeys.Manifest(parameters.RunId), Ct));
+        using var emr = standins.Emr();
+        var cluster = (await emr.DescribeClusterAsync(new DescribeClusterRequest { ClusterId = execution.Handle.Id }, Ct)).Cluster;
+        Assert.Equal("TERMINATED", cluster?.Status?.State);
     }
 
     [Fact]
