@@ -4,6 +4,7 @@ using OneOff.Aws.Clients.Emr;
 using OneOff.Aws.Clients.Emr.Models;
 using OneOff.Aws.Compute;
 using OneOff.Aws.Storage;
+using OneOff.Aws.Tests.Clients;
 using OneOff.Aws.Tests.StandIns;
 using OneOff.Core.Compute;
 using OneOff.Core.Runs;
@@ -147,6 +148,24 @@ public sealed class EmrJobRunnerTests(StandInsFixture standins) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AmbiguousRunJobFlowFailure_ClusterMadeButAnswer500_FindsItByItsSubmissionTagAndStartsNoOther()
+    {
+        using var lostAnswer = new LostAnswerHandler("ElasticMapReduce.RunJobFlow");
+        var emr = new EmrClient(ClientFactory.Options(retries: 3), ClientFactory.Setup(standins.EmrEndpoint) with { PrimaryHandler = lostAnswer });
+        var runner = _stand.CreateRunner(emr: emr);
+        var request = Request("runner-ambiguous") with { SubmissionKey = "runner-ambiguous.1" };
+
+        await using var execution = await runner.StartAsync(request, Ct);
+        await execution.CancelAsync(Ct).WaitAsync(s_timeout, Ct);
+
+        Assert.Equal(1, lostAnswer.Sent);
+        using var check = standins.Emr();
+        var clusters = await check.ListAllClustersAsync(new ListClustersRequest(), Ct).ToListAsync(Ct);
+        var cluster = Assert.Single(clusters, c => c.Name == $"oneoff {_stand.DeploymentId} runner-ambiguous");
+        Assert.Equal(cluster.Id, execution.Handle.Id);
+    }
+
+    [Fact]
     public async Task StartTimeout_ClusterStillProvisioning_IsTerminatedAndTheRunFailsSayingSo()
     {
         var clock = new ShiftedClock();
@@ -216,6 +235,37 @@ public sealed class EmrJobRunnerTests(StandInsFixture standins) : IAsyncLifetime
         return events;
     }
 
+    /// <summary>
+    /// Sends the first call of one operation on to the service, then answers the client 500 as if the reply were
+    /// lost on the way (the cluster exists; the caller cannot know): counts how often that operation was sent.
+    /// </summary>
+    private sealed class LostAnswerHandler(string target) : DelegatingHandler(new SocketsHttpHandler())
+    {
+        private int _sent;
+
+        public int Sent => _sent;
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            if (!request.Headers.TryGetValues("X-Amz-Target", out var values) || values.FirstOrDefault() != target)
+            {
+                return response;
+            }
+
+            if (Interlocked.Increment(ref _sent) > 1)
+            {
+                return response;
+            }
+
+            response.Dispose();
+            return new HttpResponseMessage(System.Net.HttpStatusCode.InternalServerError)
+            {
+                Content = new StringContent("""{"__type":"InternalServerError","message":"the answer was lost"}""", System.Text.Encoding.UTF8, "application/x-amz-json-1.1"),
+            };
+        }
+    }
+
     /// <summary>The system clock, moved forward on demand (timers stay real): a start timeout passes at once.</summary>
     private sealed class ShiftedClock : TimeProvider
     {
@@ -264,9 +314,9 @@ internal sealed class EmrJobRunnerStand(StandInsFixture standins)
     }
 
     /// <summary>A runner (a second one stands for the control plane after a restart).</summary>
-    public EmrJobRunner CreateRunner(int retries = 3, TimeProvider? time = null, Action<EmrOptions>? options = null, string? bundleFolder = null)
+    public EmrJobRunner CreateRunner(int retries = 3, TimeProvider? time = null, Action<EmrOptions>? options = null, string? bundleFolder = null, EmrClient? emr = null)
     {
-        var emr = standins.Emr(retries);
+        emr ??= standins.Emr(retries);
         _owned.Add(emr);
         var emrOptions = Options;
         if (options is not null)
