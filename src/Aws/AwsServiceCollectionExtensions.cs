@@ -18,7 +18,7 @@ public static class AwsServiceCollectionExtensions
     /// <summary>
     /// Adds every AWS adapter: the S3 object store of <c>s3://{OneOff:Aws:Bucket}/{OneOff:Aws:Prefix}/</c> as the
     /// <see cref="IObjectStore"/>, and the JSON 1.1 clients (<see cref="AwsClientsServiceCollectionExtensions.AddOneOffAwsClients"/>).
-    /// Options are validated at start, the EMR options (<see cref="EmrOptions"/>, <see cref="EmrReaperOptions"/>) too. The EMR runner (<see cref="EmrJobRunner"/>) is the <see cref="IJobRunner"/>; the Athena query engine registers here as it lands.
+    /// Options are validated at start, the EMR options (<see cref="EmrOptions"/>, <see cref="EmrReaperOptions"/>) too. The EMR runner (<see cref="EmrJobRunner"/>) registers as itself (<see cref="AddOneOffAwsJobRunner"/> makes it the <see cref="IJobRunner"/>); the Athena query engine registers here as it lands.
     /// </summary>
     public static IServiceCollection AddOneOffAws(this IServiceCollection services)
     {
@@ -37,7 +37,7 @@ public static class AwsServiceCollectionExtensions
         services.AddOptions<EmrReaperOptions>().BindConfiguration(EmrReaperOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EmrReaperOptions>, EmrReaperOptionsValidator>());
 
-        // The EMR runner (OneOff:Aws:Emr:PollSeconds, BundleFolder): Aws mode's IJobRunner, handles emr:{clusterId}.
+        // The EMR runner (OneOff:Aws:Emr:PollSeconds, BundleFolder; handles emr:{clusterId}); AddOneOffAwsJobRunner makes it the IJobRunner.
         services.AddOptions<EmrJobRunnerOptions>().BindConfiguration(EmrJobRunnerOptions.SectionName);
         services.TryAddSingleton(sp => new EmrJobRunner(
             sp.GetRequiredService<EmrClient>(),
@@ -47,6 +47,17 @@ public static class AwsServiceCollectionExtensions
             sp.GetService<IOptions<DeploymentOptions>>()?.Value.DeploymentId ?? new DeploymentOptions().DeploymentId,
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetService<TimeProvider>()));
+        return services;
+    }
+
+    /// <summary>
+    /// Makes <see cref="EmrJobRunner"/> (call after <see cref="AddOneOffAws"/>, which adds it) the <see cref="IJobRunner"/>. Separate
+    /// so that the composition root turns Aws runs on in one line when its Aws mode is wired; until then Aws mode
+    /// has no <see cref="IJobRunner"/> and is refused at start.
+    /// </summary>
+    public static IServiceCollection AddOneOffAwsJobRunner(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton<IJobRunner>(sp => sp.GetRequiredService<EmrJobRunner>());
         return services;
     }

@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using OneOff.Aws.Compute;
+using OneOff.Core.Compute;
+using OneOff.Core.Configuration;
+
+namespace OneOff.Aws.Tests.Compute;
+
+/// <summary><see cref="EmrJobRunner"/> as <see cref="AwsServiceCollectionExtensions"/> composes it.</summary>
+public sealed class EmrJobRunnerCompositionTests
+{
+    private static ServiceProvider Build(bool asJobRunner, params (string Key, string Value)[] settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["OneOff:Aws:Region"] = "eu-west-1",
+            ["OneOff:Aws:Bucket"] = "oneoff-data",
+            ["OneOff:Aws:Emr:ServiceRole"] = "EMR_DefaultRole_V2",
+            ["OneOff:Aws:Emr:JobFlowRole"] = "EMR_EC2_DefaultRole",
+        }.Concat(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value)))).Build();
+        var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging().AddOneOffCore().AddOneOffAws();
+        if (asJobRunner)
+        {
+            services.AddOneOffAwsJobRunner();
+        }
+
+        return services.BuildServiceProvider();
+    }
+
+    [Fact]
+    public void AddOneOffAws_AddsTheRunnerAsItselfOnly_AddOneOffAwsJobRunnerMakesItTheJobRunner()
+    {
+        using var plain = Build(asJobRunner: false);
+        using var wired = Build(asJobRunner: true);
+
+        Assert.NotNull(plain.GetRequiredService<EmrJobRunner>());
+        Assert.Null(plain.GetService<IJobRunner>());
+        Assert.Same(wired.GetRequiredService<EmrJobRunner>(), wired.GetRequiredService<IJobRunner>());
+    }
+
+    [Fact]
+    public void AddOneOffAws_PollSecondsAndBundleFolder_BindFromTheEmrSection()
+    {
+        using var services = Build(false, ("OneOff:Aws:Emr:PollSeconds", "20"), ("OneOff:Aws:Emr:BundleFolder", "/srv/bundle"));
+
+        var options = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<EmrJobRunnerOptions>>().Value;
+
+        Assert.Equal(TimeSpan.FromSeconds(20), options.PollInterval);
+        Assert.Equal("/srv/bundle", options.EffectiveBundleFolder);
+        Assert.Equal(Path.Combine(AppContext.BaseDirectory, "bundle"), new EmrJobRunnerOptions().EffectiveBundleFolder);
+        Assert.Equal(TimeSpan.FromSeconds(15), new EmrJobRunnerOptions().PollInterval);
+    }
+
+    [Theory]
+    [InlineData("j-2AXXXXGAPLF4P", true)]
+    [InlineData("j-", false)]
+    [InlineData("garbage", false)]
+    [InlineData("1@0", false)]
+    [InlineData("j-abc", false)]
+    [InlineData("", false)]
+    public void IsClusterId_OnlyEmrClusterIds(string id, bool expected) => Assert.Equal(expected, EmrJobRunner.IsClusterId(id));
+
+    [Fact]
+    public void Backoff_GrowsWithTheAttemptWithinItsJitterAndIsCapped()
+    {
+        var poll = TimeSpan.FromSeconds(15);
+
+        Assert.All(Enumerable.Range(0, 50), _ => Assert.InRange(EmrExecution.Backoff(poll, 1), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30)));
+        Assert.All(Enumerable.Range(0, 50), _ => Assert.InRange(EmrExecution.Backoff(poll, 3), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(120)));
+        Assert.All(Enumerable.Range(0, 50), _ => Assert.InRange(EmrExecution.Backoff(poll, 12), TimeSpan.FromMinutes(2.5), TimeSpan.FromMinutes(5)));
+    }
+}
