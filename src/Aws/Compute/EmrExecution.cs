@@ -20,8 +20,9 @@ namespace OneOff.Aws.Compute;
 /// <see cref="EmrJobRunnerOptions.PollSeconds"/> apart, with jittered exponential back-off when EMR throttles.
 /// Events: <see cref="JobStarted"/> first (when known), a <see cref="JobPhase"/> whenever the phase text of
 /// <see cref="EmrRunState.Map"/> changes, a <see cref="JobModelDone"/> per size found, <see cref="JobPublished"/>
-/// when the manifest exists at the end, or <see cref="JobFailed"/> with the reason as soon as the cluster has ended
-/// without one (the completion then waits up to <see cref="EmrOptions.LogWaitMinutes"/> for the failed step's log).
+/// when the manifest exists at the end, else <see cref="JobFailed"/> with the completion's reason (the phase says
+/// "failed" as soon as the cluster has ended; the reason waits up to <see cref="EmrOptions.LogWaitMinutes"/> for the
+/// failed step's or bootstrap action's log to add its last lines).
 /// </summary>
 internal sealed partial class EmrExecution : IJobExecution
 {
@@ -243,22 +244,20 @@ internal sealed partial class EmrExecution : IJobExecution
             return Failed(words, null);
         }
 
-        // The run fails at once; the stderr.gz reaches S3 minutes later, so look for it up to LogWaitMinutes.
-        _events.Writer.TryWrite(new JobFailed(words));
+        // The phase has said "failed" already; the stderr.gz reaches S3 minutes later, so look for it up to
+        // LogWaitMinutes and then end with the reason and its last lines (the follower keeps JobFailed's message).
         var tail = failedStep?.Id is { } stepId
             ? await StepLogTailAsync(cluster, stepId, token).ConfigureAwait(false)
             : bootstrapLog is null ? null : await LogTailAsync(bootstrapLog, "bootstrap", token).ConfigureAwait(false);
         if (tail is null)
         {
-            LogEnded(_logger, _clusterId, _runId, words);
-            return new JobExit(null, words);
+            return Failed(words, null);
         }
 
         var lines = tail.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var whose = failedStep is null ? "the install script's" : "the step's";
         var reason = $"{words}; {whose} stderr ends: {string.Join(" | ", lines.TakeLast(ReasonLogLines))}";
-        LogEnded(_logger, _clusterId, _runId, reason);
-        return new JobExit(null, reason, string.Join('\n', lines.TakeLast(DiagnosticLines)));
+        return Failed(reason, string.Join('\n', lines.TakeLast(DiagnosticLines)));
     }
 
     private JobExit Failed(string reason, string? diagnostics)

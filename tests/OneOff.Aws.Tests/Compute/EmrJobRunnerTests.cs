@@ -30,7 +30,7 @@ public sealed class EmrJobRunnerTests(StandInsFixture standins) : IAsyncLifetime
     public ValueTask DisposeAsync() => _stand.DisposeAsync();
 
     [Fact]
-    public async Task StepFailure_Train_FailsAtOnceThenAddsTheStepsStderrTailThatArrivesLate()
+    public async Task StepFailure_Train_SaysFailedAtOnceThenEndsWithTheStepsStderrTailThatArrivesLate()
     {
         await standins.ArmAsync("""{"stepFailure": "train"}""");
         await using var execution = await _stand.CreateRunner().StartAsync(Request("runner-step-failure"), Ct);
@@ -38,12 +38,13 @@ public sealed class EmrJobRunnerTests(StandInsFixture standins) : IAsyncLifetime
         var events = await ReadAllAsync(execution);
         var exit = await execution.Completion.WaitAsync(s_timeout, Ct);
 
-        var failed = Assert.Single(events.OfType<JobFailed>());
-        Assert.StartsWith("step train failed (EMR STEP_FAILURE", failed.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain("stderr ends", failed.Message, StringComparison.Ordinal);
         Assert.NotNull(exit.Reason);
-        Assert.StartsWith(failed.Message, exit.Reason, StringComparison.Ordinal);
-        Assert.Contains("the step's stderr ends: stand-in fault: step failure armed for step train", exit.Reason, StringComparison.Ordinal);
+        Assert.StartsWith("step train failed (EMR STEP_FAILURE", exit.Reason, StringComparison.Ordinal);
+        Assert.EndsWith("; the step's stderr ends: stand-in fault: step failure armed for step train", exit.Reason, StringComparison.Ordinal);
+        Assert.Equal(exit.Reason, Assert.IsType<JobFailed>(events[^1]).Message);
+        Assert.Contains("stand-in fault: step failure armed for step train", exit.Diagnostics, StringComparison.Ordinal);
+        var phases = events.OfType<JobPhase>().Select(p => p.Phase).ToList();
+        Assert.Equal("failed", phases[^1]);
         Assert.Contains(events.OfType<JobPhase>(), p => p.Phase == "generating data");
         Assert.DoesNotContain(events, e => e is JobPublished);
         Assert.False(await _stand.Store.ExistsAsync(RunKeys.Manifest("runner-step-failure"), Ct));
@@ -128,7 +129,7 @@ public sealed class EmrJobRunnerTests(StandInsFixture standins) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ThrottlingOnRunJobFlow_RetriesAndStartsExactlyOneClusterFoundByItsSubmissionTag()
+    public async Task ThrottlingOnRunJobFlow_RetriesAndStartsExactlyOneClusterFoundByItsSubmissionTagAndOnlyItsRunAttaches()
     {
         var runner = _stand.CreateRunner(retries: 0);
         await standins.ArmAsync("""{"throttle": {"count": 3, "operations": ["RunJobFlow"]}}""");
@@ -137,11 +138,15 @@ public sealed class EmrJobRunnerTests(StandInsFixture standins) : IAsyncLifetime
         await using var execution = await runner.StartAsync(request, Ct);
         var found = await runner.FindBySubmissionAsync(null, request.SubmissionKey, Ct);
         var other = await runner.FindBySubmissionAsync(null, "runner-throttle-start.8", Ct);
+        var anotherRuns = await _stand.CreateRunner().AttachAsync("runner-someone-else", execution.Handle, Ct);
+        var unknown = await _stand.CreateRunner().AttachAsync("runner-throttle-start", new JobHandle(EmrJobRunner.RunnerName, "j-2AXXXXGAPLF4P"), Ct);
         await execution.CancelAsync(Ct).WaitAsync(s_timeout, Ct);
 
         Assert.Equal(0, (await FaultsAsync()).GetProperty("throttle").GetInt32());
         Assert.Equal(execution.Handle.Id, found);
         Assert.Null(other);
+        Assert.Null(anotherRuns);
+        Assert.Null(unknown);
         using var emr = standins.Emr();
         var clusters = await emr.ListAllClustersAsync(new ListClustersRequest(), Ct).ToListAsync(Ct);
         Assert.Single(clusters, c => c.Name == $"oneoff {_stand.DeploymentId} runner-throttle-start");
