@@ -38,7 +38,8 @@ public static class AwsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EmrReaperOptions>, EmrReaperOptionsValidator>());
 
         // The EMR runner (OneOff:Aws:Emr:PollSeconds, BundleFolder; handles emr:{clusterId}); AddOneOffAwsJobRunner makes it the IJobRunner.
-        services.AddOptions<EmrJobRunnerOptions>().BindConfiguration(EmrJobRunnerOptions.SectionName);
+        services.AddOptions<EmrJobRunnerOptions>().BindConfiguration(EmrJobRunnerOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EmrJobRunnerOptions>, EmrJobRunnerOptionsValidator>());
         services.TryAddSingleton(sp => new EmrJobRunner(
             sp.GetRequiredService<EmrClient>(),
             sp.GetRequiredService<S3ObjectStore>(),

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OneOff.Aws.Clients;
 using OneOff.Aws.Clients.Emr;
 using OneOff.Aws.Clients.Emr.Models;
@@ -34,6 +36,30 @@ public sealed class EmrJobRunnerOptions
 
     /// <summary>The poll interval in effect (at least 50 ms).</summary>
     public TimeSpan PollInterval => TimeSpan.FromSeconds(Math.Max(0.05, PollSeconds));
+}
+
+/// <summary>Checks <see cref="EmrJobRunnerOptions"/>; each failure is one line naming the key and the fix.</summary>
+public sealed class EmrJobRunnerOptionsValidator : IValidateOptions<EmrJobRunnerOptions>
+{
+    private const string Key = EmrJobRunnerOptions.SectionName + ":";
+
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, EmrJobRunnerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        if (!double.IsFinite(options.PollSeconds) || options.PollSeconds is < 0.1 or > 600)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{Key}PollSeconds is {options.PollSeconds}: use 0.1 to 600 seconds (the default is 15; EMR throttles callers that poll much faster)."));
+        }
+
+        if (options.StartAttempts is < 1 or > 20)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{Key}StartAttempts is {options.StartAttempts}: use 1 to 20 (the default is 6)."));
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
 }
 
 /// <summary>

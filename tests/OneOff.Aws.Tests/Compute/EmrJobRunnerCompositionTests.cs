@@ -52,6 +52,30 @@ public sealed class EmrJobRunnerCompositionTests
     }
 
     [Theory]
+    [InlineData("0.05", "OneOff:Aws:Emr:PollSeconds is 0.05: use 0.1 to 600 seconds")]
+    [InlineData("601", "OneOff:Aws:Emr:PollSeconds is 601: use 0.1 to 600 seconds")]
+    public void AddOneOffAws_PollSecondsOutOfRange_FailsNamingTheKey(string value, string expected)
+    {
+        using var services = Build(false, ("OneOff:Aws:Emr:PollSeconds", value));
+
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => services.GetRequiredService<EmrJobRunner>());
+
+        Assert.StartsWith(expected, Assert.Single(error.Failures), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(21)]
+    public void Validate_StartAttemptsOutOfRange_Fails(int attempts)
+    {
+        var result = new EmrJobRunnerOptionsValidator().Validate(null, new EmrJobRunnerOptions { StartAttempts = attempts });
+
+        Assert.True(result.Failed);
+        Assert.StartsWith($"OneOff:Aws:Emr:StartAttempts is {attempts}: use 1 to 20", Assert.Single(result.Failures!), StringComparison.Ordinal);
+        Assert.True(new EmrJobRunnerOptionsValidator().Validate(null, new EmrJobRunnerOptions()).Succeeded);
+    }
+
+    [Theory]
     [InlineData("j-2AXXXXGAPLF4P", true)]
     [InlineData("j-", false)]
     [InlineData("garbage", false)]
