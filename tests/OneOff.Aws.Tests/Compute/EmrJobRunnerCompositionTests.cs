@@ -85,6 +85,24 @@ public sealed class EmrJobRunnerCompositionTests
     public void IsClusterId_OnlyEmrClusterIds(string id, bool expected) => Assert.Equal(expected, EmrJobRunner.IsClusterId(id));
 
     [Fact]
+    public void StartedFromSteps_TheBuiltRequestsGenerateStep_GivesTheRunsSizesAndCap()
+    {
+        var run = new OneOff.Core.Runs.RunParameters { RunId = "attach-1", HiddenSizes = [7, 3, 12], MaxIter = 77 };
+        var body = EmrClusterRequest.Build(
+            new EmrOptions { ServiceRole = "s", JobFlowRole = "j" }, new EmrDeployment("d", OneOff.Aws.Storage.S3Root.Parse("s3://b-1/p")), run,
+            new BundleArtifacts("h", "s3://b-1/p/artifacts/h/"), "attach-1", "u", DateTimeOffset.UnixEpoch);
+        var steps = body.Steps!.Reverse().Select(s => new OneOff.Aws.Clients.Emr.Models.StepSummary
+        {
+            Name = s.Name, Config = new OneOff.Aws.Clients.Emr.Models.HadoopStepConfig { Jar = s.HadoopJarStep?.Jar, Args = s.HadoopJarStep?.Args },
+        }).ToList();
+
+        var started = EmrExecution.StartedFromSteps("attach-1", steps);
+
+        Assert.Equal(new JobStarted("attach-1", [7, 3, 12], 77), started);
+        Assert.Null(EmrExecution.StartedFromSteps("attach-1", [.. steps.Where(s => s.Name != EmrStepNames.Generate)]));
+    }
+
+    [Fact]
     public void Backoff_GrowsWithTheAttemptWithinItsJitterAndIsCapped()
     {
         var poll = TimeSpan.FromSeconds(15);
