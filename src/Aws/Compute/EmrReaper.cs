@@ -160,7 +160,9 @@ public sealed partial class EmrReaper
             RunPresence.Finished => new ReaperTermination(runId, clusterId, ReaperReason.RunFinished,
                 $"The EMR reaper terminated cluster {clusterId}: the run had ended and the cluster was still up {grace} minutes after it started."),
             RunPresence.Unknown => new ReaperTermination(runId, clusterId, ReaperReason.RunUnknown,
-                $"The EMR reaper terminated cluster {clusterId}: no run '{runId ?? "(none)"}' is known here and the cluster was older than {grace} minutes."),
+                runId is null
+                    ? $"The EMR reaper terminated cluster {clusterId}: it names no run and was older than {grace} minutes."
+                    : $"The EMR reaper terminated cluster {clusterId}: no run '{runId}' is known here and the cluster was older than {grace} minutes."),
             _ => null,
         };
     }

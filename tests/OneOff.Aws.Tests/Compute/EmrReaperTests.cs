@@ -146,6 +146,8 @@ public sealed class EmrReaperTests(StandInsFixture standins) : IAsyncLifetime
         Assert.Equal(
             new HashSet<(string, string?, ReaperReason)> { (unknown, "run-nobody-knows", ReaperReason.RunUnknown), (noRun, null, ReaperReason.RunUnknown) },
             terminated.Select(t => (t.ClusterId, t.RunId, t.Reason)).ToHashSet());
+        Assert.Contains("names no run", terminated.Single(t => t.ClusterId == noRun).Message, StringComparison.Ordinal);
+        Assert.Contains("'run-nobody-knows'", terminated.Single(t => t.ClusterId == unknown).Message, StringComparison.Ordinal);
         await WaitForStateAsync(unknown, IsEnding, "terminating");
         await WaitForStateAsync(noRun, IsEnding, "terminating");
         Assert.Empty(_runs.Notes);
