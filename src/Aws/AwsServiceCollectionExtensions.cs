@@ -1,9 +1,14 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OneOff.Aws.Clients;
+using OneOff.Aws.Clients.Emr;
 using OneOff.Aws.Compute;
 using OneOff.Aws.Storage;
+using OneOff.Core.Compute;
+using OneOff.Core.Configuration;
 using OneOff.Core.Storage;
 
 namespace OneOff.Aws;
@@ -14,7 +19,7 @@ public static class AwsServiceCollectionExtensions
     /// <summary>
     /// Adds every AWS adapter: the S3 object store of <c>s3://{OneOff:Aws:Bucket}/{OneOff:Aws:Prefix}/</c> as the
     /// <see cref="IObjectStore"/>, and the JSON 1.1 clients (<see cref="AwsClientsServiceCollectionExtensions.AddOneOffAwsClients"/>).
-    /// Options are validated at start, the EMR options (<see cref="EmrOptions"/>, <see cref="EmrReaperOptions"/>) too. The EMR runner and the Athena query engine register here as they land.
+    /// Options are validated at start, the EMR options (<see cref="EmrOptions"/>, <see cref="EmrReaperOptions"/>) too. The EMR reaper (<see cref="EmrReaper"/>, <see cref="EmrReaperService"/>) registers here; the EMR runner and the Athena query engine register here as they land.
     /// </summary>
     public static IServiceCollection AddOneOffAws(this IServiceCollection services)
     {
@@ -32,6 +37,30 @@ public static class AwsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EmrOptions>, EmrOptionsValidator>());
         services.AddOptions<EmrReaperOptions>().BindConfiguration(EmrReaperOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EmrReaperOptions>, EmrReaperOptionsValidator>());
+        AddEmrReaper(services);
         return services;
+    }
+
+    /// <summary>
+    /// The EMR reaper and its hosted service (at start, then every <c>OneOff:Aws:Reaper:IntervalMinutes</c>). The
+    /// reaper asks the run store through <see cref="IRunLookup"/>, which the composition root registers (the
+    /// dashboard's runs), before or after this call: the hosted service looks for it when it starts and, with none,
+    /// logs that the reaper is off instead of failing the app.
+    /// </summary>
+    private static void AddEmrReaper(IServiceCollection services)
+    {
+        services.AddOneOffCore();
+        services.TryAddSingleton(sp => new EmrReaper(
+            sp.GetRequiredService<EmrClient>(),
+            sp.GetRequiredService<IRunLookup>(),
+            sp.GetRequiredService<IOptions<DeploymentOptions>>(),
+            sp.GetRequiredService<IOptions<EmrReaperOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<EmrReaper>>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, EmrReaperService>(sp => new EmrReaperService(
+            sp.GetService<IRunLookup>() is null ? null : sp.GetRequiredService<EmrReaper>(),
+            sp.GetRequiredService<IOptions<EmrReaperOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<EmrReaperService>>())));
     }
 }
