@@ -1,0 +1,38 @@
+"""Creates deploy/oneoff.yaml as a stack in a moto server and prints the outcome as JSON.
+
+usage: moto_stack.py ENDPOINT TEMPLATE [Key=Value ...]
+prints {"status": ..., "reason": ..., "outputs": {key: value}, "resources": {logical id: type}}
+"""
+import json
+import sys
+import time
+
+import boto3
+
+
+def main():
+    endpoint, template = sys.argv[1], sys.argv[2]
+    parameters = [dict(zip(("ParameterKey", "ParameterValue"), a.split("=", 1))) for a in sys.argv[3:]]
+    cfn = boto3.client("cloudformation", endpoint_url=endpoint, region_name="us-east-1",
+                       aws_access_key_id="testing", aws_secret_access_key="testing")
+    with open(template, encoding="utf-8") as f:
+        body = f.read()
+    cfn.create_stack(StackName="oneoff", TemplateBody=body, Parameters=parameters, Capabilities=["CAPABILITY_IAM"])
+    deadline = time.time() + 60
+    while True:
+        stack = cfn.describe_stacks(StackName="oneoff")["Stacks"][0]
+        if not stack["StackStatus"].endswith("_IN_PROGRESS") or time.time() > deadline:
+            break
+        time.sleep(0.2)
+    resources = cfn.describe_stack_resources(StackName="oneoff")["StackResources"]
+    print(json.dumps({
+        "status": stack["StackStatus"],
+        "reason": stack.get("StackStatusReason"),
+        "outputs": {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])},
+        "descriptions": {o["OutputKey"]: o.get("Description") for o in stack.get("Outputs", [])},
+        "resources": {r.get("LogicalResourceId", "?"): r.get("ResourceType") for r in resources},
+    }))
+
+
+if __name__ == "__main__":
+    main()
