@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using OneOff.Aws.Compute;
 using OneOff.Core.Runs;
@@ -60,6 +61,44 @@ public sealed partial class DeployTemplateTests
         {
             Assert.True(statements.Any(s => s.Allows(action, resource)), $"No statement of ControlPlanePolicy allows {action} on {resource}.");
         }
+    }
+
+    [Fact]
+    public async Task Moto_iam_enforcement_lets_a_resource_star_copy_of_the_policy_make_every_call_and_no_other()
+    {
+        // moto checks action names only (it ignores conditions and wrongly denies resource-scoped statements), so the
+        // copy keeps the template's actions with Resource "*": this proves the action names, the tests above the scopes.
+        var template = await DeployTemplate.LoadAsync(Ct);
+        var python = await DeployTemplate.PythonWithCfnLintAsync(Ct);
+        var probe = await ProcessRunner.RunAsync(python, ["-c", "import moto"], timeout: TimeSpan.FromSeconds(60));
+        if (probe.ExitCode != 0)
+        {
+            Assert.Skip($"moto is not installed for {python}");
+        }
+
+        var policyActions = template.Statements("ControlPlanePolicy").SelectMany(s => s.Actions).Distinct().Order(StringComparer.Ordinal).ToList();
+        var star = new JsonObject
+        {
+            ["Version"] = "2012-10-17",
+            ["Statement"] = new JsonArray(new JsonObject
+            {
+                ["Effect"] = "Allow",
+                ["Action"] = new JsonArray([.. policyActions.Select(a => (JsonNode)a)]),
+                ["Resource"] = "*",
+            }),
+        };
+        var needed = ClientOperations().Concat(StoreOperations()).Select(o => o.Action).Distinct().ToList();
+        string[] controls = ["elasticmapreduce:ListSecurityConfigurations", "s3:CreateBucket"];
+
+        var result = await ProcessRunner.RunAsync(
+            python, [DeployTemplate.ScriptPath("moto_iam_actions.py"), .. needed, .. controls], stdin: star.ToJsonString(), timeout: TimeSpan.FromMinutes(2));
+
+        Assert.True(result.ExitCode == 0, $"moto_iam_actions.py failed:\n{result.StdErr}");
+        var outcome = JsonNode.Parse(result.StdOut)!.AsObject();
+        string[] Names(string key) => [.. outcome[key]!.AsArray().Select(n => n!.ToString())];
+        Assert.True(Names("unknown").Length == 0, $"moto_iam_actions.py has no call for {string.Join(", ", Names("unknown"))}: add one.");
+        Assert.Equal(controls, Names("denied"));
+        Assert.Equal(needed.Order(StringComparer.Ordinal), Names("allowed").Order(StringComparer.Ordinal));
     }
 
     [Fact]
