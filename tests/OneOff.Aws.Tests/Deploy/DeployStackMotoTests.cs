@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using OneOff.Aws.Tests.Infrastructure;
 using OneOff.Testing;
 
@@ -12,7 +13,7 @@ namespace OneOff.Aws.Tests.Deploy;
 /// creating them fails here and the assertion is tightened.
 /// </summary>
 [Collection(MotoCollection.Name)]
-public sealed class DeployStackMotoTests(MotoServer moto) : IAsyncLifetime
+public sealed partial class DeployStackMotoTests(MotoServer moto) : IAsyncLifetime
 {
     private static readonly string[] SkippedByMoto = ["WorkGroup", "GlueDatabase"];
     private static readonly string[] OutputsOfSkipped = ["OneOffAwsAthenaWorkGroup", "OneOffAwsAthenaDatabase"];
@@ -68,14 +69,41 @@ public sealed class DeployStackMotoTests(MotoServer moto) : IAsyncLifetime
         Assert.True(resources.ContainsKey("ControlPlanePolicy"));
     }
 
-    private async Task<JsonObject> CreateStackAsync(params string[] parameters)
+    [Fact]
+    public async Task The_readme_command_turns_the_outputs_into_the_OneOff_variables()
+    {
+        var readme = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "deploy", "README.md"), Ct);
+        var query = ReadmeQuery().Match(readme);
+        Assert.True(query.Success, "deploy/README.md no longer holds the describe-stacks --query that exports the variables.");
+
+        var stack = await CreateStackAsync(new Dictionary<string, string?> { ["QUERY"] = query.Groups[1].Value }, "DeploymentId=ci-3");
+
+        var pairs = stack["query"]!.AsArray().Select(p => (Name: p![0]!.ToString(), Value: p[1]!.ToString())).ToList();
+        var outputs = stack["outputs"]!.AsObject();
+        var expected = outputs.Where(o => o.Key.StartsWith("OneOff", StringComparison.Ordinal)).ToList();
+        Assert.Equal(expected.Count, pairs.Count);
+        Assert.DoesNotContain(pairs, p => p.Value.Contains("arn:aws:iam", StringComparison.Ordinal));
+        foreach (var (key, value) in expected)
+        {
+            var pair = Assert.Single(pairs, p => p.Name.Replace("__", "", StringComparison.Ordinal) == key);
+            Assert.StartsWith("OneOff__", pair.Name, StringComparison.Ordinal);
+            Assert.Equal(value!.ToString(), pair.Value);
+        }
+    }
+
+    private Task<JsonObject> CreateStackAsync(params string[] parameters) => CreateStackAsync(null, parameters);
+
+    private async Task<JsonObject> CreateStackAsync(IReadOnlyDictionary<string, string?>? environment, params string[] parameters)
     {
         moto.SkipIfUnavailable();
         var python = await DeployTemplate.PythonWithCfnLintAsync(Ct);
         var result = await ProcessRunner.RunAsync(
             python, [DeployTemplate.ScriptPath("moto_stack.py"), moto.Endpoint.ToString().TrimEnd('/'), DeployTemplate.YamlPath, .. parameters],
-            timeout: TimeSpan.FromMinutes(2));
+            environment: environment, timeout: TimeSpan.FromMinutes(2));
         Assert.True(result.ExitCode == 0, $"moto_stack.py failed:\n{result.StdErr}");
         return JsonNode.Parse(result.StdOut)!.AsObject();
     }
+
+    [GeneratedRegex(@"--query ""(Stacks\[0\]\.Outputs\[\?starts_with[^""]+)""")]
+    private static partial Regex ReadmeQuery();
 }

@@ -1,13 +1,17 @@
 """Creates deploy/oneoff.yaml as a stack in a moto server and prints the outcome as JSON.
 
 usage: moto_stack.py ENDPOINT TEMPLATE [Key=Value ...]
-prints {"status": ..., "reason": ..., "outputs": {key: value}, "resources": {logical id: type}}
+prints {"status": ..., "reason": ..., "outputs": {key: value}, "descriptions": {key: description},
+"resources": {logical id: type}, "query": ...}; with QUERY in the environment, "query" is that JMESPath expression
+applied to the describe-stacks answer, as `aws ... --query` applies it.
 """
 import json
+import os
 import sys
 import time
 
 import boto3
+import jmespath
 
 
 def main():
@@ -20,7 +24,8 @@ def main():
     cfn.create_stack(StackName="oneoff", TemplateBody=body, Parameters=parameters, Capabilities=["CAPABILITY_IAM"])
     deadline = time.time() + 60
     while True:
-        stack = cfn.describe_stacks(StackName="oneoff")["Stacks"][0]
+        described = cfn.describe_stacks(StackName="oneoff")
+        stack = described["Stacks"][0]
         if not stack["StackStatus"].endswith("_IN_PROGRESS") or time.time() > deadline:
             break
         time.sleep(0.2)
@@ -30,6 +35,7 @@ def main():
         "reason": stack.get("StackStatusReason"),
         "outputs": {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])},
         "descriptions": {o["OutputKey"]: o.get("Description") for o in stack.get("Outputs", [])},
+        "query": jmespath.search(os.environ["QUERY"], described) if os.environ.get("QUERY") else None,
         "resources": {r.get("LogicalResourceId", "?"): r.get("ResourceType") for r in resources},
     }))
 
