@@ -10,7 +10,8 @@ namespace OneOff.Aws.Tests.Deploy;
 /// moto creates the bucket, the VPC and its parts, the roles, the instance profile and the managed policy; it silently
 /// skips <c>AWS::Athena::WorkGroup</c> and <c>AWS::Glue::Database</c> (measured), and with them the two outputs that
 /// refer to them. The tests say so rather than pretend: those two are asserted absent, so that a moto which starts
-/// creating them fails here and the assertion is tightened.
+/// creating them fails here and the assertion is tightened. The same holds for the bucket's settings: moto applies
+/// only its encryption.
 /// </summary>
 [Collection(MotoCollection.Name)]
 public sealed partial class DeployStackMotoTests(MotoServer moto) : IAsyncLifetime
@@ -51,6 +52,15 @@ public sealed partial class DeployStackMotoTests(MotoServer moto) : IAsyncLifeti
         }
 
         Assert.All(SkippedByMoto, skipped => Assert.False(resources.ContainsKey(skipped), $"moto now creates {skipped}: check its outputs too."));
+
+        // Of the bucket's settings moto's CloudFormation applies only the default encryption (measured); the public
+        // access block, the lifecycle rules and the bucket policy are checked in the template (DeployTemplateTests).
+        var settings = stack["bucket"]!.AsObject();
+        Assert.Equal("AES256", settings["encryption"]!["Rules"]![0]!["ApplyServerSideEncryptionByDefault"]!["SSEAlgorithm"]!.ToString());
+        foreach (var unapplied in new[] { "publicAccessBlock", "lifecycle", "policy" })
+        {
+            Assert.True(settings[unapplied] is null, $"moto now applies the bucket's {unapplied}: assert it here.");
+        }
     }
 
     [Fact]

@@ -199,6 +199,53 @@ public sealed partial class DeployTemplateTests
         Assert.DoesNotContain(statements, s => s.Allows("s3:GetObject", $"{BucketArn}/other/runs/abc123/_manifest.json"));
     }
 
+    [Fact]
+    public async Task The_bucket_workgroup_network_and_service_role_are_configured_as_the_brief_says()
+    {
+        var template = await DeployTemplate.LoadAsync(Ct);
+        var resources = template.Resources;
+
+        var bucket = resources["Bucket"]!.AsObject();
+        Assert.Equal("Retain", bucket["DeletionPolicy"]!.ToString());
+        var props = bucket["Properties"]!.AsObject();
+        var block = props["PublicAccessBlockConfiguration"]!.AsObject();
+        Assert.Equal(["BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"], block.Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.All(block, p => Assert.True(p.Value!.GetValue<bool>(), p.Key));
+        Assert.Contains(props["BucketEncryption"]!["ServerSideEncryptionConfiguration"]![0]!["ServerSideEncryptionByDefault"]!["SSEAlgorithm"]!.ToString(), new[] { "AES256", "aws:kms" });
+        var rules = props["LifecycleConfiguration"]!["Rules"]!.AsArray().Select(r => r!.AsObject()).ToList();
+        Assert.Contains(rules, r => DeployTemplate.Render(r["Prefix"]) == "${Prefix}/logs/" && DeployTemplate.Render(r["ExpirationInDays"]) == "${LogRetentionDays}");
+        Assert.Contains(rules, r => DeployTemplate.Render(r["Prefix"]) == "${Prefix}/athena-results/" && DeployTemplate.Render(r["ExpirationInDays"]) == "${ResultRetentionDays}");
+        Assert.Contains(rules, r => r["Prefix"] is null && r["AbortIncompleteMultipartUpload"] is not null);
+        Assert.DoesNotContain(rules, r => r["ExpirationInDays"] is not null && r["Prefix"] is null);
+
+        var tls = Assert.Single(template.Statements("BucketPolicy"));
+        Assert.Equal("Deny", tls.Effect);
+        Assert.Equal(["false"], tls.ConditionValues("Bool", "aws:SecureTransport"));
+        Assert.Equal([BucketArn, $"{BucketArn}/*"], tls.Resources);
+
+        var workGroup = resources["WorkGroup"]!["Properties"]!["WorkGroupConfiguration"]!.AsObject();
+        Assert.True(workGroup["EnforceWorkGroupConfiguration"]!.GetValue<bool>());
+        Assert.True(workGroup["PublishCloudWatchMetricsEnabled"]!.GetValue<bool>());
+        Assert.Equal("Athena engine version 3", workGroup["EngineVersion"]!["SelectedEngineVersion"]!.ToString());
+        Assert.Equal("${AthenaBytesScannedCutoff}", DeployTemplate.Render(workGroup["BytesScannedCutoffPerQuery"]));
+        Assert.Equal("s3://${Bucket}/${Prefix}/athena-results/", DeployTemplate.Render(workGroup["ResultConfiguration"]!["OutputLocation"]));
+
+        foreach (var tagged in new[] { "Vpc", "PublicSubnet" })
+        {
+            Assert.Equal("MakeVpc", resources[tagged]!["Condition"]!.ToString());
+            Assert.Contains(resources[tagged]!["Properties"]!["Tags"]!.AsArray(),
+                t => t!["Key"]!.ToString() == EmrTags.ManagedPolicies && t["Value"]!.ToString() == "true");
+        }
+
+        Assert.Equal("Gateway", resources["S3GatewayEndpoint"]!["Properties"]!["VpcEndpointType"]!.ToString());
+
+        var service = resources["EmrServiceRole"]!["Properties"]!.AsObject();
+        Assert.Equal(["arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonEMRServicePolicy_v2"], service["ManagedPolicyArns"]!.AsArray().Select(DeployTemplate.Render));
+        var trust = DeployTemplate.Statement.From(service["AssumeRolePolicyDocument"]!["Statement"]![0]!.AsObject());
+        Assert.Equal(["${AWS::AccountId}"], trust.ConditionValues("StringEquals", "aws:SourceAccount"));
+        Assert.Equal("elasticmapreduce.amazonaws.com", service["AssumeRolePolicyDocument"]!["Statement"]![0]!["Principal"]!["Service"]!.ToString());
+    }
+
     /// <summary>Each operation EmrClient and AthenaClient can send (their <c>SendAsync("Target", …)</c> calls), with a resource it acts on.</summary>
     private static IEnumerable<(string Action, string Resource)> ClientOperations()
     {
