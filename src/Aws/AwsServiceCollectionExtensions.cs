@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OneOff.Aws.Clients;
@@ -18,7 +19,7 @@ public static class AwsServiceCollectionExtensions
     /// <summary>
     /// Adds every AWS adapter: the S3 object store of <c>s3://{OneOff:Aws:Bucket}/{OneOff:Aws:Prefix}/</c> as the
     /// <see cref="IObjectStore"/>, and the JSON 1.1 clients (<see cref="AwsClientsServiceCollectionExtensions.AddOneOffAwsClients"/>).
-    /// Options are validated at start, the EMR options (<see cref="EmrOptions"/>, <see cref="EmrReaperOptions"/>) too. The EMR runner (<see cref="EmrJobRunner"/>) registers as itself (<see cref="AddOneOffAwsJobRunner"/> makes it the <see cref="IJobRunner"/>); the Athena query engine registers here as it lands.
+    /// Options are validated at start, the EMR options (<see cref="EmrOptions"/>, <see cref="EmrReaperOptions"/>) too. The EMR reaper (<see cref="EmrReaper"/>, <see cref="EmrReaperService"/>) registers here; the EMR runner (<see cref="EmrJobRunner"/>) registers as itself (<see cref="AddOneOffAwsJobRunner"/> makes it the <see cref="IJobRunner"/>); the Athena query engine registers here as it lands.
     /// </summary>
     public static IServiceCollection AddOneOffAws(this IServiceCollection services)
     {
@@ -45,9 +46,10 @@ public static class AwsServiceCollectionExtensions
             sp.GetRequiredService<S3ObjectStore>(),
             sp.GetRequiredService<IOptions<EmrOptions>>().Value,
             sp.GetRequiredService<IOptions<EmrJobRunnerOptions>>().Value,
-            sp.GetService<IOptions<DeploymentOptions>>()?.Value.DeploymentId ?? new DeploymentOptions().DeploymentId,
+            sp.GetRequiredService<IOptions<DeploymentOptions>>().Value.DeploymentId,
             sp.GetRequiredService<ILoggerFactory>(),
-            sp.GetService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>()));
+        AddEmrReaper(services);
         return services;
     }
 
@@ -61,5 +63,28 @@ public static class AwsServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton<IJobRunner>(sp => sp.GetRequiredService<EmrJobRunner>());
         return services;
+    }
+
+    /// <summary>
+    /// The EMR reaper and its hosted service (at start, then every <c>OneOff:Aws:Reaper:IntervalMinutes</c>). The
+    /// reaper asks the run store through <see cref="IRunLookup"/>, which the composition root registers (the
+    /// dashboard's runs), before or after this call: the hosted service looks for it when it starts and, with none,
+    /// logs that the reaper is off instead of failing the app.
+    /// </summary>
+    private static void AddEmrReaper(IServiceCollection services)
+    {
+        services.AddOneOffCore();
+        services.TryAddSingleton(sp => new EmrReaper(
+            sp.GetRequiredService<EmrClient>(),
+            sp.GetRequiredService<IRunLookup>(),
+            sp.GetRequiredService<IOptions<DeploymentOptions>>(),
+            sp.GetRequiredService<IOptions<EmrReaperOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<EmrReaper>>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, EmrReaperService>(sp => new EmrReaperService(
+            sp.GetService<IRunLookup>() is null ? null : sp.GetRequiredService<EmrReaper>(),
+            sp.GetRequiredService<IOptions<EmrReaperOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<EmrReaperService>>())));
     }
 }

@@ -75,6 +75,8 @@ public static class DashboardHostingExtensions
         if (mode.Mode == OneOffMode.Aws)
         {
             services.AddOneOffAws();
+            // The EMR reaper asks the run store about each cluster's run, and notes what it ended.
+            services.TryAddSingleton<IRunLookup, RunLookup>();
         }
         else
         {

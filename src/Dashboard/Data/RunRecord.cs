@@ -66,6 +66,12 @@ public sealed class RunRecord
     /// </summary>
     public string? OutputsDamaged { get; private set; }
 
+    /// <summary>
+    /// What the runner's housekeeping did to this run's job, in words for the run page ("The reaper terminated its
+    /// cluster j-… : its lease expired at …"), or null.
+    /// </summary>
+    public string? RunnerNote { get; private set; }
+
     /// <summary>When the job was last seen alive (its last saved progress); an interrupted run ends then.</summary>
     public DateTime? LastSeenUtc { get; private set; }
 
@@ -223,6 +229,20 @@ public sealed class RunRecord
         }
 
         OutputsDamaged = string.IsNullOrWhiteSpace(damage) ? null : damage;
+        return true;
+    }
+
+    /// <summary>Keeps <paramref name="note"/> (cut to 1024 characters) as <see cref="RunnerNote"/>, in any state; true when it changed.</summary>
+    public bool RecordRunnerNote(string note)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(note);
+        note = note.Length > 1024 ? note[..1023] + "…" : note;
+        if (string.Equals(note, RunnerNote, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        RunnerNote = note;
         return true;
     }
 

@@ -36,6 +36,8 @@ public sealed class CompositionTests
         var problem = DashboardHostingExtensions.StartupProblem(app.Services);
 
         Assert.IsType<S3ObjectStore>(app.Services.GetRequiredService<IObjectStore>());
+        // The EMR reaper asks the dashboard's run store about each cluster's run.
+        Assert.True(app.Services.GetRequiredService<IServiceProviderIsService>().IsService(typeof(IRunLookup)));
         Assert.Null(app.Services.GetService<IJobRunner>());
         Assert.StartsWith("OneOff:Mode=Aws is not available", problem, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', problem!);

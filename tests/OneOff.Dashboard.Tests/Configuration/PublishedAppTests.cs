@@ -57,6 +57,9 @@ public sealed partial class PublishedAppTests : IDisposable
             {
                 Assert.True(File.Exists(Path.Combine(app, "bundle", bundled)), $"the publish carries the job bundle's {bundled}");
             }
+
+            // The bundle's self-contained builds are in bundle/ only: not a second time under job/ (180 MB).
+            Assert.Empty(Directory.GetDirectories(Path.Combine(app, "job"), "linux-*"));
             var data = Path.Combine(elsewhere, "data");
             Assert.True(File.Exists(Path.Combine(data, "oneoff.db")), "the data root is relative to the working directory");
             if (!OperatingSystem.IsWindows())

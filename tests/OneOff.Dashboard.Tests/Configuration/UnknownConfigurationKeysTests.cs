@@ -36,6 +36,26 @@ public sealed class UnknownConfigurationKeysTests
     }
 
     [Fact]
+    public void Find_EmrAndReaperKeys_AreCheckedAndAPricePerInstanceTypeIsAccepted()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["OneOff:Aws:Emr:ReleaseLabel"] = "emr-7.1.0",
+            ["OneOff:Aws:Emr:IdleTimeoutSecond"] = "600",
+            ["OneOff:Aws:Emr:Prices:r7g.2xlarge:Ec2PerHour"] = "0.4",
+            ["OneOff:Aws:Reaper:IntervalMinutes"] = "5",
+            ["OneOff:Aws:Reaper:OrphanGrace"] = "30",
+            ["OneOff:Aws:Athena:WorkGroup"] = "oneoff",
+        }).Build();
+
+        var unknown = UnknownConfigurationKeys.Find(configuration);
+
+        Assert.Equal(
+            [("OneOff:Aws:Emr:IdleTimeoutSecond", "OneOff:Aws:Emr:IdleTimeoutSeconds"), ("OneOff:Aws:Reaper:OrphanGrace", "OneOff:Aws:Reaper:OrphanGraceMinutes")],
+            unknown.Select(u => (u.Key, u.Nearest)));
+    }
+
+    [Fact]
     public void Find_EnvironmentVariable_NamesTheVariable()
     {
         const string Prefix = "ONEOFF_KEYS_TEST_";

@@ -301,6 +301,10 @@ namespace OneOff.Dashboard.Data.Migrations
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("RunnerNote")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("StartedUtc")
                         .HasColumnType("TEXT");
 
