@@ -23,6 +23,9 @@ public sealed class JobScript
     /// <summary>Emits <c>started</c> (the job runs: a Starting run becomes Running) naming <paramref name="hiddenSizes"/>.</summary>
     public JobScript Started(params int[] hiddenSizes) => Add(new EventStep(id => new JobStarted(id, [.. hiddenSizes], 100)));
 
+    /// <summary>Emits <c>phase</c> (what the job is doing now: "generating data", "provisioning", …).</summary>
+    public JobScript Phase(string phase) => Add(new EventStep(_ => new JobPhase(phase)));
+
     /// <summary>Emits an <c>iteration</c> event.</summary>
     public JobScript Iteration(int nHidden, int iteration, double loss) => Add(new EventStep(_ => new JobIteration(nHidden, iteration, loss)));
 

@@ -44,6 +44,7 @@ public sealed class DashboardDbContext(DbContextOptions<DashboardDbContext> opti
             run.Property(r => r.RunnerHandle).HasMaxLength(256);
             run.Property(r => r.OutputsDamaged).HasMaxLength(2048);
             run.Property(r => r.RunnerNote).HasMaxLength(1024);
+            run.Property(r => r.Phase).HasMaxLength(128);
             run.Property(r => r.LastSeenUtc).HasConversion(utcNullable);
         });
         builder.Entity<AuditEntry>(entry =>

@@ -67,6 +67,12 @@ public sealed class RunRecord
     public string? OutputsDamaged { get; private set; }
 
     /// <summary>
+    /// What the job said it is doing last ("generating data", "training", "publishing"; on EMR also "provisioning",
+    /// "installing the job", "training: 3 of 10 sizes done"), or null; pages show it while the run is active.
+    /// </summary>
+    public string? Phase { get; private set; }
+
+    /// <summary>
     /// What the runner's housekeeping did to this run's job, in words for the run page ("The reaper terminated its
     /// cluster j-… : its lease expired at …"), or null.
     /// </summary>
@@ -229,6 +235,20 @@ public sealed class RunRecord
         }
 
         OutputsDamaged = string.IsNullOrWhiteSpace(damage) ? null : damage;
+        return true;
+    }
+
+    /// <summary>Keeps the job's <paramref name="phase"/> (cut to 128 characters) while the run is active; true when it changed.</summary>
+    public bool RecordPhase(string phase)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(phase);
+        phase = phase.Length > 128 ? phase[..127] + "…" : phase;
+        if (IsFinished || string.Equals(phase, Phase, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        Phase = phase;
         return true;
     }
 

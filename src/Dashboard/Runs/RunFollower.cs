@@ -201,6 +201,9 @@ public sealed partial class RunFollower
                 });
                 await PersistProgressAsync(cancellationToken).ConfigureAwait(false);
                 return null;
+            case JobPhase phase:
+                await _runs.UpdateAsync(RunId, r => r.RecordPhase(phase.Phase), cancellationToken).ConfigureAwait(false);
+                return null;
             case JobFailed failed:
                 return failed.Message;
             default:

@@ -20,7 +20,8 @@ public sealed record SizeProgress(int NHidden, int Iteration, double? Loss, bool
 /// in full (its parameters or its progress), null when it can: a damaged record shows default parameters or no
 /// progress, and says so instead of passing them off as the run's. <c>OutputsDamaged</c> says why a published run's
 /// outputs cannot be read in full (its record is fine; the files are not), null when they can. <c>RunnerNote</c> says what
-/// the runner's housekeeping did to its job (the EMR reaper terminated its cluster, and why).
+/// the runner's housekeeping did to its job (the EMR reaper terminated its cluster, and why); <c>Phase</c> what an active
+/// run's job is doing now (null once it has ended).
 /// </summary>
 public sealed record RunSnapshot(
     string Id,
@@ -35,7 +36,8 @@ public sealed record RunSnapshot(
     string? Error,
     string? Damaged = null,
     string? OutputsDamaged = null,
-    string? RunnerNote = null)
+    string? RunnerNote = null,
+    string? Phase = null)
 {
     /// <summary>True once the run can no longer change (and can be deleted).</summary>
     public bool IsFinished => State is RunState.Succeeded or RunState.Failed or RunState.Cancelled;
@@ -66,7 +68,7 @@ public sealed record RunSnapshot(
 
         return new RunSnapshot(record.Id, record.State, record.CreatedBy, record.CreatedUtc, record.StartedUtc, record.FinishedUtc,
             parameters, sizes, record.BestNHidden, record.Error, damage.Count == 0 ? null : "The run record is damaged: " + string.Join("; ", damage) + ".",
-            record.OutputsDamaged, record.RunnerNote);
+            record.OutputsDamaged, record.RunnerNote, record.IsFinished ? null : record.Phase);
     }
 
     internal static StoredParameters ToStored(RunParameters parameters) => StoredParameters.Of(RunParameterParser.ToRaw(parameters));

@@ -58,6 +58,30 @@ public sealed class RunFollowerTests : IDisposable
     }
 
     [Fact]
+    public async Task Follow_PhaseEvents_AreShownWhileTheRunIsActiveAndGoneOnceItEnded()
+    {
+        var runner = new ScriptedJobRunner(_time).Enqueue(new JobScript()
+            .Phase("provisioning").Wait(TimeSpan.FromMinutes(1))
+            .Started().Phase("training: 1 of 3 sizes done").Wait(TimeSpan.FromMinutes(1))
+            .Exits(1, "step train failed"));
+        await using var runs = await new RunsHarness(_folder.Path, _time, runner).StartAsync();
+        var id = await runs.SubmitAsync();
+        await runner.WhenStartedAsync(id);
+
+        var provisioning = await runs.UntilAsync(id, r => r.Phase == "provisioning");
+        var stored = await runs.StoredAsync(id);
+        _time.Advance(TimeSpan.FromMinutes(1));
+        var training = await runs.UntilAsync(id, r => r.Phase == "training: 1 of 3 sizes done");
+        _time.Advance(TimeSpan.FromMinutes(1));
+        var failed = await runs.StateAsync(id, RunState.Failed);
+
+        Assert.Equal(RunState.Starting, provisioning.State);
+        Assert.Equal("provisioning", stored.Phase);
+        Assert.Equal(RunState.Running, training.State);
+        Assert.Null(failed.Phase);
+    }
+
+    [Fact]
     public async Task Follow_JobFailsToStart_EndsFailedWithTheRunnersMessage()
     {
         var runner = new ScriptedJobRunner(_time).Enqueue(new JobScript().FailsToStart("no capacity for m7g.xlarge"));

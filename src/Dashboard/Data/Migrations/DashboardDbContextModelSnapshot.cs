@@ -293,6 +293,10 @@ namespace OneOff.Dashboard.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Phase")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ProgressJson")
                         .IsRequired()
                         .HasColumnType("TEXT");
