@@ -115,7 +115,8 @@ public sealed partial class RunFollower
         IJobExecution execution;
         try
         {
-            execution = await _runner.StartAsync(new JobRequest(started.Parameters), cancellationToken).ConfigureAwait(false);
+            // The run id is the submission key (the record exists before the start); the user tags an EMR cluster.
+            execution = await _runner.StartAsync(new JobRequest(started.Parameters) { User = started.CreatedBy }, cancellationToken).ConfigureAwait(false);
         }
         catch (JobStartException e)
         {

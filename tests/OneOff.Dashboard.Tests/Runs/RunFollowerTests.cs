@@ -76,6 +76,9 @@ public sealed class RunFollowerTests : IDisposable
         var failed = await runs.StateAsync(id, RunState.Failed);
 
         Assert.Equal(RunState.Starting, provisioning.State);
+        // The runner is told who started the run (an EMR cluster carries it as its oneoff:user tag).
+        Assert.Equal(provisioning.CreatedBy, Assert.Single(runner.Requests).User);
+        Assert.Equal(id, runner.Requests[0].SubmissionKey);
         Assert.Equal("provisioning", stored.Phase);
         Assert.Equal(RunState.Running, training.State);
         Assert.Null(failed.Phase);
