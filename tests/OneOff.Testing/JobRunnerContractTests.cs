@@ -122,16 +122,5 @@ public abstract class JobRunnerContractTests
         Assert.Null(attached);
     }
 
-    private static async Task<List<JobEvent>> ReadAllAsync(IJobExecution execution)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        timeout.CancelAfter(s_timeout);
-        var events = new List<JobEvent>();
-        await foreach (var e in execution.ReadEventsAsync(timeout.Token))
-        {
-            events.Add(e);
-        }
-
-        return events;
-    }
+    private static Task<List<JobEvent>> ReadAllAsync(IJobExecution execution) => JobExecutions.ReadAllAsync(execution, s_timeout, Ct);
 }

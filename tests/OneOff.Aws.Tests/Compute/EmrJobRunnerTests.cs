@@ -227,18 +227,7 @@ public sealed class EmrJobRunnerTests(StandInsFixture standins) : IAsyncLifetime
         return JsonDocument.Parse(await http.GetStringAsync(new Uri(standins.EmrEndpoint, "/_faults"), Ct)).RootElement.Clone();
     }
 
-    private static async Task<List<JobEvent>> ReadAllAsync(IJobExecution execution)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        timeout.CancelAfter(s_timeout);
-        var events = new List<JobEvent>();
-        await foreach (var e in execution.ReadEventsAsync(timeout.Token))
-        {
-            events.Add(e);
-        }
-
-        return events;
-    }
+    private static Task<List<JobEvent>> ReadAllAsync(IJobExecution execution) => JobExecutions.ReadAllAsync(execution, s_timeout, Ct);
 
     /// <summary>
     /// Sends the first call of one operation on to the service, then answers the client 500 as if the reply were
