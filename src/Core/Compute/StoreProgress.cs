@@ -26,6 +26,10 @@ public sealed class StoreProgress(IObjectStore store)
     public async Task<StoredProgress> ScanAsync(string runId, IReadOnlySet<int>? known = null, CancellationToken cancellationToken = default)
     {
         RunKeys.ThrowIfInvalidRunId(runId);
+        // The manifest first: it is written last, so when it is there every size's metrics are too. Looked for after
+        // the listing, a job finishing during the scan was reported published with its last sizes missing (measured:
+        // a re-attached local job's JobPublished came before its last JobModelDone).
+        var published = await _store.ExistsAsync(RunKeys.Manifest(runId), cancellationToken).ConfigureAwait(false);
         var sizes = new SortedSet<int>();
         await foreach (var key in _store.ListAsync(RunKeys.MetricsPrefix(runId), cancellationToken).ConfigureAwait(false))
         {
@@ -41,7 +45,6 @@ public sealed class StoreProgress(IObjectStore store)
             models.Add(new JobModelDone(n, await ReadMetricsAsync(runId, n, cancellationToken).ConfigureAwait(false)));
         }
 
-        var published = await _store.ExistsAsync(RunKeys.Manifest(runId), cancellationToken).ConfigureAwait(false);
         return new StoredProgress(models.MoveToImmutable(), published);
     }
 

@@ -28,6 +28,59 @@ public sealed class StoreProgressTests : IDisposable
         await _store.PutAsync(RunKeys.Metrics(RunId, n), await MetricsTable.WriteAsync(Model(n), Token), Token);
 
     [Fact]
+    public async Task ScanAsync_JobFinishesWhileTheScanLists_NeverReportsPublishedWithoutEverySize()
+    {
+        await WriteMetricsAsync(20);
+        // The job writes its last size and the manifest just as the scan has listed the metrics.
+        var finishing = new FinishesAfterListing(_store, async () =>
+        {
+            await WriteMetricsAsync(40);
+            await _store.PutAsync(RunKeys.Manifest(RunId), "{}"u8.ToArray(), Token);
+        });
+
+        var first = await new StoreProgress(finishing).ScanAsync(RunId, cancellationToken: Token);
+        var second = await _progress.ScanAsync(RunId, first.Models.Select(m => m.NHidden).ToHashSet(), Token);
+
+        Assert.False(first.Published, "published while size 40 was not yet reported");
+        Assert.Equal([20], first.Models.Select(m => m.NHidden));
+        Assert.True(second.Published);
+        Assert.Equal([40], second.Models.Select(m => m.NHidden));
+    }
+
+    /// <summary>A store that runs <paramref name="finish"/> once, when a listing has been read to its end.</summary>
+    private sealed class FinishesAfterListing(IObjectStore inner, Func<Task> finish) : IObjectStore
+    {
+        private Func<Task>? _finish = finish;
+
+        public string Root => inner.Root;
+
+        public Task PutAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) => inner.PutAsync(key, content, cancellationToken);
+
+        public Task PutAsync(string key, Stream content, CancellationToken cancellationToken = default) => inner.PutAsync(key, content, cancellationToken);
+
+        public Task<byte[]> GetAsync(string key, CancellationToken cancellationToken = default) => inner.GetAsync(key, cancellationToken);
+
+        public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default) => inner.ExistsAsync(key, cancellationToken);
+
+        public async IAsyncEnumerable<string> ListAsync(string prefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            await foreach (var key in inner.ListAsync(prefix, cancellationToken))
+            {
+                yield return key;
+            }
+
+            if (Interlocked.Exchange(ref _finish, null) is { } finish)
+            {
+                await finish();
+            }
+        }
+
+        public Task<long> SizeOfPrefixAsync(string prefix, CancellationToken cancellationToken = default) => inner.SizeOfPrefixAsync(prefix, cancellationToken);
+
+        public Task<int> DeletePrefixAsync(string prefix, CancellationToken cancellationToken = default) => inner.DeletePrefixAsync(prefix, cancellationToken);
+    }
+
+    [Fact]
     public async Task ScanAsync_NothingWritten_FindsNothing()
     {
         var scan = await _progress.ScanAsync(RunId, cancellationToken: Token);
