@@ -242,7 +242,7 @@ public sealed class RunRecord
     public bool RecordPhase(string phase)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(phase);
-        phase = phase.Length > 128 ? phase[..127] + "…" : phase;
+        phase = Cut(phase, 128);
         if (IsFinished || string.Equals(phase, Phase, StringComparison.Ordinal))
         {
             return false;
@@ -256,7 +256,7 @@ public sealed class RunRecord
     public bool RecordRunnerNote(string note)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(note);
-        note = note.Length > 1024 ? note[..1023] + "…" : note;
+        note = Cut(note, 1024);
         if (string.Equals(note, RunnerNote, StringComparison.Ordinal))
         {
             return false;
@@ -290,4 +290,7 @@ public sealed class RunRecord
         FinishedUtc = utcNow;
         return true;
     }
+
+    /// <summary><paramref name="text"/> in at most <paramref name="max"/> characters, its end cut to "…".</summary>
+    private static string Cut(string text, int max) => text.Length > max ? text[..(max - 1)] + "…" : text;
 }

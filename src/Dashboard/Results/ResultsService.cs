@@ -30,6 +30,10 @@ public sealed partial class ResultsService(
         LocalCacheExpiration = TimeSpan.FromDays(365),
     };
 
+    /// <summary>A published run whose manifest is gone: nothing of it can be read (also what the adoption pass records).</summary>
+    internal static RunResults ManifestMissing { get; } =
+        new(null, null, null, null, null, null) { Damage = ["its manifest is missing, so none of its results can be read"] };
+
     /// <summary>Most training points the run page plots (a larger run is sampled by <c>ran_num</c>).</summary>
     public const int MaxPlottedPoints = 50_000;
 
@@ -81,7 +85,7 @@ public sealed partial class ResultsService(
             if (manifest is null)
             {
                 LogPartUnreadable(null, runId, "manifest (missing)");
-                return new RunResults(null, null, null, null, null, null) { Damage = ["its manifest is missing, so none of its results can be read"] };
+                return ManifestMissing;
             }
         }
         catch (InvalidDataException e)

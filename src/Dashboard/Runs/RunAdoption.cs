@@ -95,10 +95,7 @@ public sealed partial class RunAdoption(RunStore runs, IObjectStore store, UserS
     /// What the results say of a succeeded run whose manifest is gone (<see cref="Results.ResultsService"/>): the
     /// pass marks it in the list without anyone opening the run, and unmarks it when the manifest is back.
     /// </summary>
-    internal static readonly string MissingManifest = new Results.RunResults(null, null, null, null, null, null)
-    {
-        Damage = ["its manifest is missing, so none of its results can be read"],
-    }.DamageSummary!;
+    internal static readonly string MissingManifest = Results.ResultsService.ManifestMissing.DamageSummary!;
 
     // The listing the pass made anyway shows which succeeded runs lost their manifest: the damage the list can
     // show without reading any file (unreadable Parquet is found when the run's results are read).
