@@ -69,6 +69,14 @@ public sealed class ScriptedJobRunner(TimeProvider time) : IJobRunner
             && !execution.Completion.IsCompleted;
         return Task.FromResult<IJobExecution?>(alive ? _executions[handle.Id] : null);
     }
+
+    /// <summary>The live scripted execution of <paramref name="request"/>'s submission key, as a runner that tags its jobs finds it.</summary>
+    public Task<IJobExecution?> FindStartedAsync(JobRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var found = _executions.Values.FirstOrDefault(e => e.Request.SubmissionKey == request.SubmissionKey && !e.Completion.IsCompleted);
+        return Task.FromResult<IJobExecution?>(found);
+    }
 }
 
 /// <summary>A scripted job: its events come from the script, on the runner's clock.</summary>

@@ -24,6 +24,9 @@ internal static class EmrClusterRequest
     /// <summary>The application the cluster runs.</summary>
     public const string Spark = "Spark";
 
+    /// <summary>The cluster's name, <c>oneoff {deploymentId} {runId}</c>: the console shows whose run it is; the runner narrows its search by it.</summary>
+    public static string ClusterName(string deploymentId, string runId) => $"oneoff {deploymentId} {runId}";
+
     /// <summary>
     /// The request for <paramref name="run"/>: a cluster named <c>oneoff {deploymentId} {runId}</c> with Spark, the
     /// bundle's bootstrap action on every node (artifacts URI, install folder, lease minutes), the steps
@@ -56,7 +59,7 @@ internal static class EmrClusterRequest
         var lifetime = options.MaxLifetimeMinutes.ToString(CultureInfo.InvariantCulture);
         return new RunJobFlowRequest
         {
-            Name = $"oneoff {deployment.DeploymentId} {run.RunId}",
+            Name = ClusterName(deployment.DeploymentId, run.RunId),
             LogUri = options.ResolveLogUri(deployment.Root),
             ReleaseLabel = options.ReleaseLabel.Trim().ToLowerInvariant(),
             Instances = new JobFlowInstancesConfig

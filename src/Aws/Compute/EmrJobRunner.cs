@@ -168,6 +168,24 @@ public sealed partial class EmrJobRunner : IJobRunner
         return new EmrExecution(_emr, _store, _options, _runnerOptions, handle.Id, runId, started: null, createdAt, _logger, _time);
     }
 
+    /// <inheritdoc />
+    /// <remarks>
+    /// The control plane stopped between RunJobFlow and saving the cluster id: the active cluster of this deployment
+    /// named for the run and tagged with its submission key is the run's (ARCHITECTURE.md, "Runs and restarts").
+    /// </remarks>
+    public async Task<IJobExecution?> FindStartedAsync(JobRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var found = await FindBySubmissionAsync(EmrClusterRequest.ClusterName(_deployment.DeploymentId, request.RunId), request.SubmissionKey, cancellationToken).ConfigureAwait(false);
+        if (found is null)
+        {
+            return null;
+        }
+
+        LogAdopted(_logger, found, request.SubmissionKey);
+        return await AttachAsync(request.RunId, new JobHandle(RunnerName, found), cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Whether <paramref name="id"/> looks like an EMR cluster id (<c>j-</c> and letters and digits).</summary>
     internal static bool IsClusterId(string? id) =>
         id is { Length: > 2 and <= 64 } && id.StartsWith("j-", StringComparison.Ordinal)

@@ -18,6 +18,14 @@ public interface IJobRunner
     /// store); null when that job is no longer alive or the handle belongs to another runner.
     /// </summary>
     Task<IJobExecution?> AttachAsync(string runId, JobHandle handle, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Finds the job that a start of <paramref name="request"/> made when its handle was never saved (the control
+    /// plane stopped between the start and saving the handle) and follows it; null when there is none, or when the
+    /// runner's jobs cannot outlive a lost handle (a local child process).
+    /// </summary>
+    /// <exception cref="JobStartException">The runner could not tell whether such a job exists; the message says why.</exception>
+    Task<IJobExecution?> FindStartedAsync(JobRequest request, CancellationToken cancellationToken = default);
 }
 
 /// <summary>One job to run: its parameters, validated once at submit, with the run id set.</summary>

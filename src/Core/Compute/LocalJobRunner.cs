@@ -129,6 +129,14 @@ public sealed class LocalJobRunner : IJobRunner
         return Task.FromResult<IJobExecution?>(new AttachedExecution(process, handle, startTicks, runId, new StoreProgress(_store), _options.PollInterval, _time));
     }
 
+    /// <inheritdoc />
+    /// <remarks>A local job without a saved handle is not looked for: the start returns the handle as soon as the process exists, before it does any work.</remarks>
+    public Task<IJobExecution?> FindStartedAsync(JobRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return Task.FromResult<IJobExecution?>(null);
+    }
+
     /// <summary>Whether the process of a local handle is alive: same id, same start time, not a zombie.</summary>
     internal static bool IsAlive(JobHandle handle)
     {

@@ -115,10 +115,32 @@ public sealed partial class RunScheduler(
             }
 
             var handle = JobHandle.TryParse(await runs.FindHandleAsync(run.Id, cancellationToken).ConfigureAwait(false));
-            var execution = handle is null ? null : await runner.AttachAsync(run.Id, handle, cancellationToken).ConfigureAwait(false);
+            IJobExecution? execution;
+            try
+            {
+                execution = handle is not null
+                    ? await runner.AttachAsync(run.Id, handle, cancellationToken).ConfigureAwait(false)
+                    : run.State == RunState.Starting
+                        // Stopped between the start and saving the handle: the runner looks for the job by its submission.
+                        ? await runner.FindStartedAsync(new JobRequest(run.Parameters) { User = run.CreatedBy }, cancellationToken).ConfigureAwait(false)
+                        : null;
+            }
+            catch (JobStartException e)
+            {
+                // Not knowing whether the job exists: the run fails saying so; the EMR reaper ends a cluster it finds for a finished run.
+                LogReconciled(run.Id, "could not be looked for: Failed");
+                await endings.InterruptAsync(run.Id, $"interrupted: the dashboard stopped while the job was starting, and looking for it failed: {e.Message}", cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
             if (execution is not null)
             {
-                LogReconciled(run.Id, "still running: re-attached");
+                LogReconciled(run.Id, handle is null ? "started before the dashboard stopped: found by its submission and re-attached" : "still running: re-attached");
+                if (handle is null)
+                {
+                    await runs.UpdateAsync(run.Id, r => r.AttachHandle(execution.Handle.ToString()), CancellationToken.None).ConfigureAwait(false);
+                }
+
                 Launch(run, execution);
             }
             else if (run.State == RunState.Cancelling)
