@@ -54,14 +54,16 @@ public static class AwsServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Makes <see cref="EmrJobRunner"/> (call after <see cref="AddOneOffAws"/>, which adds it) the <see cref="IJobRunner"/>. Separate
-    /// so that the composition root turns Aws runs on in one line when its Aws mode is wired; until then Aws mode
-    /// has no <see cref="IJobRunner"/> and is refused at start.
+    /// Makes <see cref="EmrJobRunner"/> (call after <see cref="AddOneOffAws"/>, which adds it) the <see cref="IJobRunner"/>,
+    /// and checks at start that the job bundle it uploads is there (<see cref="JobBundleValidator"/>). Separate from
+    /// <see cref="AddOneOffAws"/> so that what only reads Aws mode's data (the S3 store, the reaper) needs no bundle.
     /// </summary>
     public static IServiceCollection AddOneOffAwsJobRunner(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton<IJobRunner>(sp => sp.GetRequiredService<EmrJobRunner>());
+        // Runs need the job bundle: without it the app stops at start, saying how to build it.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EmrJobRunnerOptions>, JobBundleValidator>());
         return services;
     }
 

@@ -15,6 +15,7 @@ using Microsoft.Extensions.Options;
 using OneOff.Aws;
 using OneOff.Core.Compute;
 using OneOff.Core.Configuration;
+using OneOff.Core.Query;
 using OneOff.Core.Storage;
 using OneOff.Dashboard.Audit;
 using OneOff.Dashboard.Authentication;
@@ -74,9 +75,11 @@ public static class DashboardHostingExtensions
 
         if (mode.Mode == OneOffMode.Aws)
         {
-            services.AddOneOffAws();
+            // S3, the EMR runner (the job bundle checked at start), the reaper; Athena answers the run page.
+            services.AddOneOffAws().AddOneOffAwsJobRunner();
             // The EMR reaper asks the run store about each cluster's run, and notes what it ended.
             services.TryAddSingleton<IRunLookup, RunLookup>();
+            services.TryAddSingleton<IQueryEngine, PendingAthenaQueryEngine>();
         }
         else
         {

@@ -21,11 +21,6 @@ public sealed class OneOffOptionsValidator(ModeSelection mode) : IValidateOption
         {
             failures.Add(problem);
         }
-        else if (options.Mode == OneOffMode.Aws)
-        {
-            // Refuse rather than silently run on this machine: the EMR runner and the Athena engine are not wired yet.
-            failures.Add("OneOff:Mode=Aws is not available in this version (the EMR runner is built but not yet switched on in the dashboard, and the Athena query engine is still to come); use Local.");
-        }
 
         if (string.IsNullOrWhiteSpace(options.DataRoot))
         {

@@ -120,7 +120,10 @@ public sealed partial class RunDetailsViewModel(
             if (version == _loadingVersion)
             {
                 LogResultsFailed(e, run.Id);
-                ResultsError = "The results of this run could not be loaded just now; the details are in the dashboard's log.";
+                // The engine's own plain words when it gives them; never an internal message.
+                ResultsError = e is NotSupportedException
+                    ? e.Message
+                    : "The results of this run could not be loaded just now; the details are in the dashboard's log.";
             }
         }
         finally

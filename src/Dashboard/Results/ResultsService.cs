@@ -109,6 +109,13 @@ public sealed partial class ResultsService(
         var fractionsRead = await fractions.ConfigureAwait(false);
         var surfacesRead = await surfaces.ConfigureAwait(false);
         var lossRead = await loss.ConfigureAwait(false);
+        if (new[] { trainingRead.Failure, fractionsRead.Failure, metricsRead.Failure, surfacesRead.Failure, lossRead.Failure, bestSurface.Failure }
+            .FirstOrDefault(f => f is not null) is { } failure)
+        {
+            // The engine could not answer (not the run's files): the page says why and offers to try again.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
+
         foreach (var problem in new[] { trainingRead.Problem, fractionsRead.Problem, metricsRead.Problem, surfacesRead.Problem, lossRead.Problem })
         {
             if (problem is not null)
@@ -173,6 +180,11 @@ public sealed partial class ResultsService(
             LogPartUnreadable(e, runId, part);
             return new Read<T>(null, $"{part} cannot be read");
         }
+        catch (NotSupportedException e)
+        {
+            // The mode's engine cannot query at all: kept until every part has been awaited, then thrown.
+            return new Read<T>(null, null, e);
+        }
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Run {RunId}: {Part} cannot be read")]
@@ -181,7 +193,7 @@ public sealed partial class ResultsService(
     [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "The outputs of run {RunId} are damaged: {Damage}")]
     private partial void LogDamaged(string runId, string damage);
 
-    private readonly record struct Read<T>(T? Value, string? Problem)
+    private readonly record struct Read<T>(T? Value, string? Problem, Exception? Failure = null)
         where T : class;
 
     private async ValueTask<T> GetAsync<T>(

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OneOff.Aws.Compute;
 using OneOff.Core.Compute;
 using OneOff.Core.Configuration;
+using OneOff.Testing;
 
 namespace OneOff.Aws.Tests.Compute;
 
@@ -30,12 +31,51 @@ public sealed class EmrJobRunnerCompositionTests
     [Fact]
     public void AddOneOffAws_AddsTheRunnerAsItselfOnly_AddOneOffAwsJobRunnerMakesItTheJobRunner()
     {
+        using var bundle = FakeBundleSource();
         using var plain = Build(asJobRunner: false);
-        using var wired = Build(asJobRunner: true);
+        using var wired = Build(asJobRunner: true, ("OneOff:Aws:Emr:BundleFolder", bundle.Path));
 
         Assert.NotNull(plain.GetRequiredService<EmrJobRunner>());
         Assert.Null(plain.GetService<IJobRunner>());
         Assert.Same(wired.GetRequiredService<EmrJobRunner>(), wired.GetRequiredService<IJobRunner>());
+    }
+
+    [Fact]
+    public void AddOneOffAwsJobRunner_NoBundle_FailsInOneLineNamingTheFolderAndTheBuildCommand()
+    {
+        using var empty = new TempFolder();
+        using var wired = Build(asJobRunner: true, ("OneOff:Aws:Emr:BundleFolder", empty.Path));
+
+        var e = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => wired.GetRequiredService<Microsoft.Extensions.Options.IOptions<EmrJobRunnerOptions>>().Value);
+
+        var message = Assert.Single(e.Failures);
+        Assert.Contains($"The job bundle in '{empty.Path}' is incomplete (missing job/linux-arm64/oneoff-job, job/linux-x64/oneoff-job, driver.py, bootstrap.sh)", message, StringComparison.Ordinal);
+        Assert.Contains(JobBundle.BuildCommand, message, StringComparison.Ordinal);
+        Assert.Contains("OneOff:Aws:Emr:BundleFolder", message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', message);
+    }
+
+    [Fact]
+    public void AddOneOffAws_WithoutTheRunner_NeedsNoBundle()
+    {
+        using var empty = new TempFolder();
+        using var plain = Build(asJobRunner: false, ("OneOff:Aws:Emr:BundleFolder", empty.Path));
+
+        Assert.Equal(empty.Path, plain.GetRequiredService<Microsoft.Extensions.Options.IOptions<EmrJobRunnerOptions>>().Value.EffectiveBundleFolder);
+    }
+
+    /// <summary>A folder with the files a bundle's source folder holds (their contents do not matter to the check).</summary>
+    private static TempFolder FakeBundleSource()
+    {
+        var folder = new TempFolder();
+        foreach (var relative in JobBundle.RuntimeIdentifiers.Select(rid => Path.Combine("job", rid, "oneoff-job")).Append(JobBundle.DriverScript).Append(JobBundle.BootstrapScript))
+        {
+            var path = Path.Combine(folder.Path, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, "#");
+        }
+
+        return folder;
     }
 
     [Fact]

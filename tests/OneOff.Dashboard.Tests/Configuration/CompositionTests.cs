@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using OneOff.Aws.Compute;
 using OneOff.Aws.Storage;
 using OneOff.Core.Compute;
 using OneOff.Core.Query;
@@ -27,20 +28,53 @@ public sealed class CompositionTests
     }
 
     [Fact]
-    public async Task AddOneOffDashboard_AwsMode_ComposesS3FromAddOneOffAwsAndIsRefusedInOneLine()
+    public async Task AddOneOffDashboard_AwsMode_ComposesS3TheEmrRunnerAndTheReaperFromAddOneOffAws()
     {
         using var folder = new TempFolder();
-        await using var app = Build(
-            ("OneOff:DataRoot", folder.Path), ("OneOff:Mode", "Aws"), ("OneOff:Aws:Region", "eu-west-1"), ("OneOff:Aws:Bucket", "oneoff-data"));
+        using var bundle = FakeBundleSource();
+        await using var app = Build([("OneOff:DataRoot", folder.Path), .. AwsSettings, ("OneOff:Aws:Emr:BundleFolder", bundle.Path)]);
+
+        Assert.Null(DashboardHostingExtensions.StartupProblem(app.Services));
+        Assert.IsType<S3ObjectStore>(app.Services.GetRequiredService<IObjectStore>());
+        Assert.IsType<EmrJobRunner>(app.Services.GetRequiredService<IJobRunner>());
+        // The EMR reaper asks the dashboard's run store about each cluster's run.
+        Assert.True(app.Services.GetRequiredService<IServiceProviderIsService>().IsService(typeof(IRunLookup)));
+        Assert.NotNull(app.Services.GetRequiredService<IQueryEngine>());
+    }
+
+    [Fact]
+    public async Task AddOneOffDashboard_AwsModeWithoutTheJobBundle_StopsAtStartInOneLineNamingTheBuild()
+    {
+        using var folder = new TempFolder();
+        using var empty = new TempFolder();
+        await using var app = Build([("OneOff:DataRoot", folder.Path), .. AwsSettings, ("OneOff:Aws:Emr:BundleFolder", empty.Path)]);
 
         var problem = DashboardHostingExtensions.StartupProblem(app.Services);
 
-        Assert.IsType<S3ObjectStore>(app.Services.GetRequiredService<IObjectStore>());
-        // The EMR reaper asks the dashboard's run store about each cluster's run.
-        Assert.True(app.Services.GetRequiredService<IServiceProviderIsService>().IsService(typeof(IRunLookup)));
-        Assert.Null(app.Services.GetService<IJobRunner>());
-        Assert.StartsWith("OneOff:Mode=Aws is not available", problem, StringComparison.Ordinal);
+        Assert.StartsWith($"The job bundle in '{empty.Path}' is incomplete", problem, StringComparison.Ordinal);
+        Assert.Contains("-t:OneOffBundle", problem, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', problem!);
+    }
+
+    /// <summary>What a deployed stack gives (deploy/oneoff.yaml's outputs): every key Aws mode needs.</summary>
+    private static readonly (string Key, string Value)[] AwsSettings =
+    [
+        ("OneOff:Mode", "Aws"), ("OneOff:Aws:Region", "eu-west-1"), ("OneOff:Aws:Bucket", "oneoff-data"),
+        ("OneOff:Aws:Emr:ServiceRole", "oneoff-emr-service"), ("OneOff:Aws:Emr:JobFlowRole", "oneoff-emr-instance"),
+    ];
+
+    /// <summary>A folder with the files a bundle's source folder holds (the start-up check looks for them).</summary>
+    private static TempFolder FakeBundleSource()
+    {
+        var folder = new TempFolder();
+        foreach (var relative in JobBundle.RuntimeIdentifiers.Select(rid => Path.Combine("job", rid, "oneoff-job")).Append(JobBundle.DriverScript).Append(JobBundle.BootstrapScript))
+        {
+            var path = Path.Combine(folder.Path, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, "#");
+        }
+
+        return folder;
     }
 
     [Fact]

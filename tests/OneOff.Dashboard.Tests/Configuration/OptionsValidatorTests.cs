@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using OneOff.Dashboard.Configuration;
+using OneOff.Testing;
 
 namespace OneOff.Dashboard.Tests.Configuration;
 
@@ -35,10 +36,8 @@ public sealed class OptionsValidatorTests
     [Theory]
     [InlineData("Cloud", "OneOff:Mode must be Local or Aws (got 'Cloud').")]
     [InlineData("1", "OneOff:Mode must be Local or Aws (got '1').")]
-    [InlineData("Aws", "OneOff:Mode=Aws is not available")]
-    [InlineData("aws", "OneOff:Mode=Aws is not available")]
     [InlineData(" ", "OneOff:Mode is empty")]
-    public void Validate_UnknownOrUnavailableMode_NamesTheKey(string mode, string message)
+    public void Validate_UnknownMode_NamesTheKey(string mode, string message)
     {
         var selection = ModeSelection.Read(Configuration(("OneOff:Mode", mode)));
         var options = new OneOffOptions { Mode = selection.Mode };
@@ -46,6 +45,19 @@ public sealed class OptionsValidatorTests
         var result = new OneOffOptionsValidator(selection).Validate(null, options);
 
         Assert.StartsWith(message, result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Aws")]
+    [InlineData("aws")]
+    public void Validate_AwsMode_IsAccepted(string mode)
+    {
+        var selection = ModeSelection.Read(Configuration(("OneOff:Mode", mode)));
+        using var folder = new TempFolder();
+
+        var result = new OneOffOptionsValidator(selection).Validate(null, new OneOffOptions { Mode = selection.Mode, DataRoot = folder.Path });
+
+        Assert.True(result.Succeeded, result.FailureMessage);
     }
 
     [Theory]
