@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using OneOff.Core.Compute;
+using OneOff.Core.Runs;
 
 namespace OneOff.Testing;
 
@@ -70,10 +71,25 @@ public sealed class ScriptedJobRunner(TimeProvider time) : IJobRunner
         return Task.FromResult<IJobExecution?>(alive ? _executions[handle.Id] : null);
     }
 
+    /// <summary>The local runner's forecast, and a cost when <see cref="CostPerRun"/> is set (as a cloud runner's).</summary>
+    public JobEstimate Estimate(RunParameters parameters) =>
+        new(WorkRate.Local.Duration(parameters), CostPerRun is null ? "on this machine" : "on the scripted cluster", CostPerRun is { } c ? new JobCost(c) : null);
+
+    /// <summary>When set, <see cref="FindStartedAsync"/> cannot tell (a cloud runner whose list call failed) and throws this message.</summary>
+    public string? FindStartedFailure { get; set; }
+
+    /// <summary>What <see cref="Estimate"/> says a run costs; null (the default) for none.</summary>
+    public decimal? CostPerRun { get; set; }
+
     /// <summary>The live scripted execution of <paramref name="request"/>'s submission key, as a runner that tags its jobs finds it.</summary>
     public Task<IJobExecution?> FindStartedAsync(JobRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (FindStartedFailure is { } failure)
+        {
+            return Task.FromException<IJobExecution?>(new JobStartException(failure));
+        }
+
         var found = _executions.Values.FirstOrDefault(e => e.Request.SubmissionKey == request.SubmissionKey && !e.Completion.IsCompleted);
         return Task.FromResult<IJobExecution?>(found);
     }

@@ -1,5 +1,5 @@
-using System.Globalization;
 using OneOff.Aws.Clients.Emr.Models;
+using OneOff.Core.Compute;
 using OneOff.Core.Runs;
 
 namespace OneOff.Aws.Compute;
@@ -48,7 +48,7 @@ public sealed record EmrCostFigure(decimal Dollars, TimeSpan InstanceTime, IRead
 public static class EmrCost
 {
     /// <summary>What every cost figure is labelled with.</summary>
-    public const string Label = "estimated from list prices";
+    public const string Label = JobCost.Label;
 
     /// <summary>The least time an instance is billed for.</summary>
     public static readonly TimeSpan MinimumBilled = TimeSpan.FromMinutes(1);
@@ -129,10 +129,7 @@ public static class EmrCost
     }
 
     /// <summary>A figure for people: <c>$1.23 (estimated from list prices)</c>; below a cent, <c>under $0.01 (…)</c>.</summary>
-    public static string Describe(decimal dollars) =>
-        dollars is > 0 and < 0.005m
-            ? $"under $0.01 ({Label})"
-            : string.Create(CultureInfo.InvariantCulture, $"${Math.Round(dollars, 2, MidpointRounding.AwayFromZero):0.00} ({Label})");
+    public static string Describe(decimal dollars) => JobCost.Describe(dollars);
 
     /// <summary>The usage of the instances <c>ListInstances</c> returned (those without a type or creation time are skipped).</summary>
     internal static IReadOnlyList<EmrInstanceUsage> Usage(IEnumerable<Instance> instances)

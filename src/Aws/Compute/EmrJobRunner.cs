@@ -7,6 +7,7 @@ using OneOff.Aws.Clients.Emr;
 using OneOff.Aws.Clients.Emr.Models;
 using OneOff.Aws.Storage;
 using OneOff.Core.Compute;
+using OneOff.Core.Runs;
 
 namespace OneOff.Aws.Compute;
 
@@ -184,6 +185,16 @@ public sealed partial class EmrJobRunner : IJobRunner
 
         LogAdopted(_logger, found, request.SubmissionKey);
         return await AttachAsync(request.RunId, new JobHandle(RunnerName, found), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The cluster's groups at the configured list prices for the time <see cref="EmrCost.Estimate"/> expects (provisioning included).</remarks>
+    public JobEstimate Estimate(RunParameters parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var estimate = EmrCost.Estimate(_options, parameters, EmrCost.DefaultRate);
+        var groups = string.Join(" + ", estimate.Lines.Select(l => string.Create(CultureInfo.InvariantCulture, $"{l.Count} × {l.InstanceType}")));
+        return new JobEstimate(estimate.Duration, $"on EMR ({groups})", new JobCost(estimate.Dollars));
     }
 
     /// <summary>Whether <paramref name="id"/> looks like an EMR cluster id (<c>j-</c> and letters and digits).</summary>

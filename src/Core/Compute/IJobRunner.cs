@@ -26,6 +26,32 @@ public interface IJobRunner
     /// </summary>
     /// <exception cref="JobStartException">The runner could not tell whether such a job exists; the message says why.</exception>
     Task<IJobExecution?> FindStartedAsync(JobRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>How long a run of <paramref name="parameters"/> should take where this runner runs it, and what it should cost (the form shows both before launch).</summary>
+    JobEstimate Estimate(RunParameters parameters);
+}
+
+/// <summary>A runner's forecast of one run (ARCHITECTURE.md, "One work model").</summary>
+/// <param name="Duration">From the start to the end of the job, fixed costs included (an EMR cluster's provisioning).</param>
+/// <param name="Where">Where it runs, for the form: <c>on this machine</c>, <c>on EMR (1 × m7g.xlarge + 2 × m7g.xlarge)</c>.</param>
+/// <param name="Cost">What it should cost; null where running costs nothing extra (this machine).</param>
+public sealed record JobEstimate(TimeSpan Duration, string Where, JobCost? Cost = null);
+
+/// <summary>Money a run costs (or should cost), in US dollars, from the configured list prices.</summary>
+/// <param name="Dollars">Not negative.</param>
+public sealed record JobCost(decimal Dollars)
+{
+    /// <summary>What every cost figure is labelled with.</summary>
+    public const string Label = "estimated from list prices";
+
+    /// <summary>For people: <c>$1.23 (estimated from list prices)</c>; below half a cent, <c>under $0.01 (…)</c>.</summary>
+    public override string ToString() => Describe(Dollars);
+
+    /// <summary><see cref="ToString"/> of an amount.</summary>
+    public static string Describe(decimal dollars) =>
+        dollars is > 0 and < 0.005m
+            ? $"under $0.01 ({Label})"
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"${Math.Round(dollars, 2, MidpointRounding.AwayFromZero):0.00} ({Label})");
 }
 
 /// <summary>One job to run: its parameters, validated once at submit, with the run id set.</summary>
@@ -97,7 +123,8 @@ public interface IJobExecution : IAsyncDisposable
 /// <c>step train failed: …</c>); null when the job ended normally.
 /// </param>
 /// <param name="Diagnostics">The last lines the job wrote about itself (stderr), or null.</param>
-public sealed record JobExit(int? ExitCode, string? Reason, string? Diagnostics = null);
+/// <param name="Cost">What the job's infrastructure cost (an EMR cluster's instances), or null when nothing is billed or it is unknown.</param>
+public sealed record JobExit(int? ExitCode, string? Reason, string? Diagnostics = null, JobCost? Cost = null);
 
 /// <summary>Thrown when a job cannot be started (the executable is missing, the process fails to start).</summary>
 public sealed class JobStartException(string message, Exception? inner = null) : Exception(message, inner);

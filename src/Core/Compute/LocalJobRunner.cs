@@ -137,6 +137,9 @@ public sealed class LocalJobRunner : IJobRunner
         return Task.FromResult<IJobExecution?>(null);
     }
 
+    /// <inheritdoc />
+    public JobEstimate Estimate(RunParameters parameters) => new(WorkRate.Local.Duration(parameters), "on this machine");
+
     /// <summary>Whether the process of a local handle is alive: same id, same start time, not a zombie.</summary>
     internal static bool IsAlive(JobHandle handle)
     {

@@ -78,6 +78,9 @@ public sealed class RunRecord
     /// </summary>
     public string? RunnerNote { get; private set; }
 
+    /// <summary>What the run's infrastructure cost (an EMR cluster's instances at list prices, USD), or null when nothing was billed or it is unknown.</summary>
+    public decimal? CostDollars { get; private set; }
+
     /// <summary>When the job was last seen alive (its last saved progress); an interrupted run ends then.</summary>
     public DateTime? LastSeenUtc { get; private set; }
 
@@ -263,6 +266,19 @@ public sealed class RunRecord
         }
 
         RunnerNote = note;
+        return true;
+    }
+
+    /// <summary>Keeps what the run cost (<paramref name="dollars"/>, not negative), in any state; true when it changed.</summary>
+    public bool RecordCost(decimal dollars)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(dollars);
+        if (CostDollars == dollars)
+        {
+            return false;
+        }
+
+        CostDollars = dollars;
         return true;
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using OneOff.Core.Compute;
 using OneOff.Core.Runs;
 using OneOff.Dashboard.Data;
 using OneOff.Dashboard.Runs;
@@ -12,7 +13,7 @@ namespace OneOff.Dashboard.Model;
 /// (labels, defaults and validation from the parameter table, one message per field), with the run limits and the
 /// run's work against <c>OneOff:Runs:MaxWork</c> as the user types.
 /// </summary>
-public sealed class RunListViewModel(RunQueries runs, RunCommands commands, RunLimits limits, TimeProvider time)
+public sealed class RunListViewModel(RunQueries runs, RunCommands commands, RunLimits limits, IJobRunner runner, TimeProvider time)
 {
     private readonly Dictionary<string, string> _values = Defaults();
     private readonly Dictionary<string, string> _errors = new(StringComparer.Ordinal);
@@ -362,14 +363,17 @@ public sealed class RunListViewModel(RunQueries runs, RunCommands commands, RunL
 
     private string WorkTextOf(RunParameters parameters)
     {
-        var about = RunLimits.Duration(RunLimits.Rate.Duration(parameters));
+        // Where the runner runs it: this machine's rate locally; on EMR the cluster's start-up too, and its price.
+        var estimate = runner.Estimate(parameters);
+        var about = $"about {RunLimits.Duration(estimate.Duration)} {estimate.Where}";
+        var cost = estimate.Cost is { } c ? $"; {c}" : "";
         if (limits.WorkShare(parameters) is not { } share)
         {
-            return $"Work: {WorkModel.Format(WorkModel.Work(parameters))} units (no limit), about {about} on this machine";
+            return $"Work: {WorkModel.Format(WorkModel.Work(parameters))} units (no limit), {about}{cost}";
         }
 
         var percent = (share * 100).ToString(share < 0.1 ? "0.#" : "#,0", CultureInfo.InvariantCulture);
-        return $"Work: {percent} % of the limit, about {about} on this machine";
+        return $"Work: {percent} % of the limit, {about}{cost}";
     }
 
     private static Dictionary<string, string> Defaults() =>

@@ -215,6 +215,11 @@ public sealed partial class RunFollower
     private async Task EndAsync(string? failure, JobExit exit, CancellationToken cancellationToken)
     {
         await PersistProgressAsync(cancellationToken).ConfigureAwait(false);
+        if (exit.Cost is { } cost)
+        {
+            await _runs.UpdateAsync(RunId, r => r.RecordCost(cost.Dollars), cancellationToken).ConfigureAwait(false);
+        }
+
         bool cancelRequested;
         lock (_gate)
         {

@@ -37,7 +37,8 @@ public sealed record RunSnapshot(
     string? Damaged = null,
     string? OutputsDamaged = null,
     string? RunnerNote = null,
-    string? Phase = null)
+    string? Phase = null,
+    decimal? CostDollars = null)
 {
     /// <summary>True once the run can no longer change (and can be deleted).</summary>
     public bool IsFinished => State is RunState.Succeeded or RunState.Failed or RunState.Cancelled;
@@ -68,7 +69,7 @@ public sealed record RunSnapshot(
 
         return new RunSnapshot(record.Id, record.State, record.CreatedBy, record.CreatedUtc, record.StartedUtc, record.FinishedUtc,
             parameters, sizes, record.BestNHidden, record.Error, damage.Count == 0 ? null : "The run record is damaged: " + string.Join("; ", damage) + ".",
-            record.OutputsDamaged, record.RunnerNote, record.IsFinished ? null : record.Phase);
+            record.OutputsDamaged, record.RunnerNote, record.IsFinished ? null : record.Phase, record.CostDollars);
     }
 
     internal static StoredParameters ToStored(RunParameters parameters) => StoredParameters.Of(RunParameterParser.ToRaw(parameters));

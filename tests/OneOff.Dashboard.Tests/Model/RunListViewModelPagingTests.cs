@@ -31,7 +31,7 @@ public sealed class RunListViewModelPagingTests : IAsyncLifetime
         _folder.Dispose();
     }
 
-    private RunListViewModel NewViewModel() => new(_harness.Runs, _harness.Commands, _harness.Get<RunLimits>(), _time);
+    private RunListViewModel NewViewModel() => new(_harness.Runs, _harness.Commands, _harness.Get<RunLimits>(), _harness.Get<OneOff.Core.Compute.IJobRunner>(), _time);
 
     private async Task<RunListViewModel> ShowingAsync(RunListArguments arguments)
     {

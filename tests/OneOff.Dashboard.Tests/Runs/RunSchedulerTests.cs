@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 using OneOff.Core.Compute;
 using OneOff.Core.Runs;
@@ -132,6 +133,70 @@ public sealed class RunSchedulerTests : IDisposable
         Assert.Equal(RunState.Failed, failed.State);
         Assert.StartsWith("interrupted", failed.Error, StringComparison.Ordinal);
         Assert.Null(await afterRunner.AttachAsync(id, new JobHandle("local", "1@2"), TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Restart_StoppedBetweenTheStartAndSavingItsHandle_FindsTheJobByItsSubmissionAndFinishes()
+    {
+        var runner = new ScriptedJobRunner(_time);
+        string id;
+        await using (var before = await new RunsHarness(_folder.Path, _time, runner).StartAsync())
+        {
+            runner.Enqueue(new JobScript().Wait(TimeSpan.FromMinutes(8)).Started().SizeDone(3).SizeDone(5).SizeDone(7)
+                .Publishes(RunFollowerTests.ManifestWriter(RunsHarness.ObjectsOf(_folder.Path), _time, best: 5)).Exits());
+            id = await before.SubmitAsync();
+            await runner.WhenStartedAsync(id);
+            await before.UntilAsync(id, r => r.State == RunState.Starting);
+            while (await before.Store.FindHandleAsync(id, TestContext.Current.CancellationToken) is null)
+            {
+                await Task.Delay(10, TestContext.Current.CancellationToken);
+            }
+        }
+
+        // The crash window: RunJobFlow answered, the dashboard died before the record kept the cluster id.
+        await ForgetHandleAsync(id);
+        await using var after = await new RunsHarness(_folder.Path, _time, runner).StartAsync();
+        await after.UntilFollowedAsync(id);
+        var handle = await after.Store.FindHandleAsync(id, TestContext.Current.CancellationToken);
+        _time.Advance(TimeSpan.FromMinutes(8));
+        var done = await after.StateAsync(id, RunState.Succeeded, RunState.Failed);
+
+        Assert.True(done.State == RunState.Succeeded, done.Error);
+        Assert.Equal(5, done.BestNHidden);
+        Assert.NotNull(handle);
+        Assert.Single(runner.Requests);
+    }
+
+    [Fact]
+    public async Task Restart_StoppedBeforeSavingItsHandleAndTheRunnerCannotTell_FailsSayingSo()
+    {
+        var runner = new ScriptedJobRunner(_time);
+        string id;
+        await using (var before = await new RunsHarness(_folder.Path, _time, runner).StartAsync())
+        {
+            runner.Enqueue(new JobScript().Wait(TimeSpan.FromHours(1)));
+            id = await before.SubmitAsync();
+            await runner.WhenStartedAsync(id);
+            await before.UntilAsync(id, r => r.State == RunState.Starting);
+        }
+
+        await ForgetHandleAsync(id);
+        runner.FindStartedFailure = "EMR did not answer ListClusters (ThrottlingException)";
+        await using var after = await new RunsHarness(_folder.Path, _time, runner).StartAsync();
+        var failed = await after.StateAsync(id, RunState.Failed, RunState.Running, RunState.Succeeded);
+
+        Assert.Equal(RunState.Failed, failed.State);
+        Assert.Equal("interrupted: the dashboard stopped while the job was starting, and looking for it failed: EMR did not answer ListClusters (ThrottlingException)", failed.Error);
+    }
+
+    /// <summary>Clears the run's saved handle, as if the control plane had stopped before saving it.</summary>
+    private async Task ForgetHandleAsync(string runId)
+    {
+        var options = new DbContextOptionsBuilder<DashboardDbContext>()
+            .UseSqlite($"Data Source={Path.Combine(_folder.Path, "oneoff.db")};Pooling=False").Options;
+        await using var db = new DashboardDbContext(options);
+        var changed = await db.Database.ExecuteSqlAsync($"UPDATE Runs SET RunnerHandle = NULL WHERE Id = {runId}", TestContext.Current.CancellationToken);
+        Assert.Equal(1, changed);
     }
 
     public void Dispose() => _folder.Dispose();

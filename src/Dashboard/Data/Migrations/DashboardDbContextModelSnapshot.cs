@@ -264,6 +264,9 @@ namespace OneOff.Dashboard.Data.Migrations
                     b.Property<int?>("BestNHidden")
                         .HasColumnType("INTEGER");
 
+                    b.Property<decimal?>("CostDollars")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("CreatedBy")
                         .IsRequired()
                         .HasMaxLength(256)
