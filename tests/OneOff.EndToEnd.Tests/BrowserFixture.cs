@@ -30,20 +30,30 @@ public class BrowserFixture : IAsyncLifetime
         _server.StartServer();
         BaseAddress = _server.ClientOptions.BaseAddress;
         _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        Browser = await LaunchChromiumAsync(_playwright);
+    }
+
+    public Task<IPage> NewPageAsync() => NewPageAsync(Browser, BaseAddress);
+
+    /// <summary>Debian's headless chromium (never a downloaded browser), and the screenshot folder.</summary>
+    internal static async Task<IBrowser> LaunchChromiumAsync(IPlaywright playwright)
+    {
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = "/usr/bin/chromium",
             Headless = true,
             Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         });
         Directory.CreateDirectory(ScreenshotFolder);
+        return browser;
     }
 
-    public async Task<IPage> NewPageAsync()
+    /// <summary>A page of a new browser context on <paramref name="baseAddress"/>, laptop-sized, 30 s default timeout.</summary>
+    internal static async Task<IPage> NewPageAsync(IBrowser browser, Uri baseAddress)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = BaseAddress.ToString(),
+            BaseURL = baseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = 1360, Height = 900 },
         });
         context.SetDefaultTimeout(30_000);

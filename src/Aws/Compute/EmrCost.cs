@@ -1,3 +1,5 @@
+using OneOff.Aws.Clients;
+using OneOff.Aws.Clients.Emr;
 using OneOff.Aws.Clients.Emr.Models;
 using OneOff.Core.Compute;
 using OneOff.Core.Runs;
@@ -130,6 +132,30 @@ public static class EmrCost
 
     /// <summary>A figure for people: <c>$1.23 (estimated from list prices)</c>; below a cent, <c>under $0.01 (…)</c>.</summary>
     public static string Describe(decimal dollars) => JobCost.Describe(dollars);
+
+    /// <summary>
+    /// What a cluster's instances cost (<c>ListInstances</c>, every page, through <see cref="FromTimelines"/>), or null
+    /// when EMR lists none with a timeline or cannot be asked now: a cost figure never fails a run.
+    /// </summary>
+    internal static async Task<JobCost?> MeasureAsync(
+        EmrClient emr, string clusterId, IReadOnlyDictionary<string, EmrInstancePrice> prices, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var instances = new List<Instance>();
+            await foreach (var instance in emr.ListAllInstancesAsync(new ListInstancesRequest { ClusterId = clusterId }, cancellationToken).ConfigureAwait(false))
+            {
+                instances.Add(instance);
+            }
+
+            var usage = Usage(instances);
+            return usage.Count == 0 ? null : new JobCost(FromTimelines(usage, prices, now).Dollars);
+        }
+        catch (Exception e) when (e is AwsServiceException or HttpRequestException or TimeoutException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>The usage of the instances <c>ListInstances</c> returned (those without a type or creation time are skipped).</summary>
     internal static IReadOnlyList<EmrInstanceUsage> Usage(IEnumerable<Instance> instances)

@@ -110,7 +110,9 @@ internal sealed partial class EmrExecution : IJobExecution
         await Task.Yield();
         try
         {
-            return await FollowAsync(_detach.Token).ConfigureAwait(false);
+            var exit = await FollowAsync(_detach.Token).ConfigureAwait(false);
+            // The cluster has ended: what its instances cost joins the run record (a failed listing leaves it unknown).
+            return exit with { Cost = await EmrCost.MeasureAsync(_emr, _clusterId, _options.Prices, _time.GetUtcNow(), _detach.Token).ConfigureAwait(false) };
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

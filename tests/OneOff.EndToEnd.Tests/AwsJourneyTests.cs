@@ -1,0 +1,196 @@
+using System.Text.RegularExpressions;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Microsoft.Playwright;
+using OneOff.Testing;
+
+namespace OneOff.EndToEnd.Tests;
+
+/// <summary>
+/// Aws mode with no account: the stand-ins of <c>tests/standins/start</c> (moto for S3, the EMR stand-in running the
+/// real bootstrap script, driver and job), the built dashboard as its own process configured by the script's
+/// exports only (as the README tells an operator), the job bundle built by its MSBuild target, and Chromium.
+/// </summary>
+public sealed class AwsDashboardFixture : IAsyncLifetime
+{
+    /// <summary>Each phase lasts long enough (≥ 1 s) for a 0.5 s poller and the page to show it.</summary>
+    private static readonly string[] s_delays =
+        ["--start-delay", "1.5", "--bootstrap-delay", "1", "--ready-delay", "0.5", "--step-delay", "0.3", "--terminate-delay", "0.3", "--log-delay", "1"];
+
+    private readonly string _dataRoot = Directory.CreateTempSubdirectory("oneoff-e2e-aws-").FullName;
+    private IPlaywright? _playwright;
+
+    public StandInDeployment Deployment { get; private set; } = null!;
+
+    public DashboardProcess Dashboard { get; private set; } = null!;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        var bundle = JobBundleSource.GetAsync();
+        Deployment = await StandInDeployment.StartAsync(s_delays);
+        var environment = new Dictionary<string, string>(Deployment.Exports, StringComparer.Ordinal)
+        {
+            ["OneOff__DataRoot"] = _dataRoot,
+            ["OneOff__Aws__Emr__BundleFolder"] = (await bundle).Folder,
+            ["OneOff__Aws__Emr__PollSeconds"] = "0.5",
+        };
+        Dashboard = new DashboardProcess(environment);
+        await Dashboard.StartAsync();
+        _playwright = await Playwright.CreateAsync();
+        Browser = await BrowserFixture.LaunchChromiumAsync(_playwright);
+    }
+
+    public Task<IPage> NewPageAsync() => BrowserFixture.NewPageAsync(Browser, Dashboard.BaseAddress);
+
+    /// <summary>An S3 client of the deployment's bucket (moto), as the AWS CLI with the exports would be.</summary>
+    public AmazonS3Client S3() => new(
+        new BasicAWSCredentials(Deployment.Exports["AWS_ACCESS_KEY_ID"], Deployment.Exports["AWS_SECRET_ACCESS_KEY"]),
+        new AmazonS3Config { ServiceURL = Deployment.Exports["AWS_ENDPOINT_URL_S3"], ForcePathStyle = true, AuthenticationRegion = Deployment.Exports["AWS_REGION"] });
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        if (Dashboard is not null)
+        {
+            await Dashboard.DisposeAsync();
+        }
+
+        if (Deployment is not null)
+        {
+            await Deployment.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(_dataRoot, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+/// <summary>What an Operator sees of a run on EMR, in a real browser, from Run job to a terminated cluster.</summary>
+public sealed partial class AwsJourneyTests(AwsDashboardFixture fixture) : IClassFixture<AwsDashboardFixture>
+{
+    /// <summary>Records every text the run's phase shows, however briefly (Blazor re-renders it in place).</summary>
+    private const string RecordPhases = """
+        window.__phases = [];
+        new MutationObserver(() => {
+            const phase = document.querySelector('#run-phase')?.textContent?.trim();
+            if (phase && window.__phases[window.__phases.length - 1] !== phase) window.__phases.push(phase);
+        }).observe(document, { subtree: true, childList: true, characterData: true });
+        """;
+
+    [Fact]
+    public async Task RunJob_AwsMode_ShowsEveryPhaseToSucceededWithOutputsInS3AndTheClusterTerminated()
+    {
+        var page = await fixture.NewPageAsync();
+        await page.AddInitScriptAsync(RecordPhases);
+        await LogInAsync(page);
+
+        await FillSmallRunAsync(page, "3,5");
+        var estimate = await page.Locator("#work-estimate").TextContentAsync();
+        await page.ScreenshotAsync(new() { Path = Shot("aws-01-form.png"), FullPage = true });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run job" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(RunUrl());
+        var runId = page.Url[(page.Url.LastIndexOf('/') + 1)..];
+        await Assertions.Expect(page.Locator("#run-phase")).ToContainTextAsync("training", new() { Timeout = 120_000 });
+        await page.ScreenshotAsync(new() { Path = Shot("aws-02-training.png"), FullPage = true });
+        await Assertions.Expect(page.Locator(".page-head .badge")).ToHaveTextAsync("Succeeded", new() { Timeout = 180_000 });
+        var phases = await page.EvaluateAsync<string[]>("window.__phases");
+        await page.ScreenshotAsync(new() { Path = Shot("aws-03-succeeded.png"), FullPage = true });
+
+        Assert.Contains("on EMR (1 × m7g.xlarge + 1 × m7g.xlarge)", estimate, StringComparison.Ordinal);
+        Assert.Contains("(estimated from list prices)", estimate, StringComparison.Ordinal);
+        Assert.Equal(["provisioning", "installing the job", "generating data"], phases.Where(p => !p.StartsWith("training", StringComparison.Ordinal) && p != "publishing").Distinct().Take(3));
+        Assert.Contains(phases, p => p.StartsWith("training", StringComparison.Ordinal));
+        Assert.Contains("publishing", phases);
+        Assert.True(phases.ToList().IndexOf("publishing") > phases.ToList().FindIndex(p => p.StartsWith("training", StringComparison.Ordinal)), string.Join(" → ", phases));
+        await Assertions.Expect(page.Locator(".progress-table tbody tr")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator(".run-cost")).ToContainTextAsync("estimated from list prices");
+        // Until the Athena engine lands, the results card says why it has no plots, in plain words.
+        await Assertions.Expect(page.Locator("#results")).ToContainTextAsync("Athena");
+
+        var keys = await KeysAsync($"{fixture.Deployment.Prefix}/runs/{runId}/");
+        Assert.Contains($"{fixture.Deployment.Prefix}/runs/{runId}/_manifest.json", keys);
+        Assert.Contains($"{fixture.Deployment.Prefix}/runs/{runId}/train/part-0.parquet", keys);
+        Assert.Contains($"{fixture.Deployment.Prefix}/runs/{runId}/metrics/n_hidden=5/part-0.parquet", keys);
+        var cluster = Assert.Single(await ClustersOfAsync(runId));
+        Assert.Equal("TERMINATED", cluster.State);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Runs", Exact = true }).First.ClickAsync();
+        var row = page.Locator(".runs-table tbody tr").Filter(new() { HasText = runId });
+        await Assertions.Expect(row.Locator(".badge")).ToHaveTextAsync("Succeeded");
+        await Assertions.Expect(row.Locator(".run-cost")).ToContainTextAsync("$");
+        await page.ScreenshotAsync(new() { Path = Shot("aws-04-list.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task Dashboard_KilledWhileTheClusterStarts_ReattachesAfterTheRestartAndTheRunFinishes()
+    {
+        var page = await fixture.NewPageAsync();
+        await LogInAsync(page);
+        await FillSmallRunAsync(page, "3,4,5");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run job" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(RunUrl());
+        var runId = page.Url[(page.Url.LastIndexOf('/') + 1)..];
+        await Assertions.Expect(page.Locator("#run-phase")).ToHaveTextAsync("installing the job", new() { Timeout = 60_000 });
+
+        await fixture.Dashboard.KillAsync();
+        var whileAway = Assert.Single(await ClustersOfAsync(runId));
+        await fixture.Dashboard.StartAsync();
+        var again = await fixture.NewPageAsync();
+        await LogInAsync(again);
+        await again.GotoAsync($"/runs/{runId}");
+        await Assertions.Expect(again.Locator(".page-head .badge")).ToHaveTextAsync("Succeeded", new() { Timeout = 180_000 });
+
+        Assert.NotEqual("TERMINATED", whileAway.State);
+        Assert.Contains($"Run {runId} reconciled: still running: re-attached", fixture.Dashboard.Output, StringComparison.Ordinal);
+        await Assertions.Expect(again.Locator(".progress-table tbody tr")).ToHaveCountAsync(3);
+        var cluster = Assert.Single(await ClustersOfAsync(runId));
+        Assert.Equal("TERMINATED", cluster.State);
+        Assert.Contains($"{fixture.Deployment.Prefix}/runs/{runId}/_manifest.json", await KeysAsync($"{fixture.Deployment.Prefix}/runs/{runId}/"));
+    }
+
+    private async Task<IReadOnlyList<(string Id, string Name, string State)>> ClustersOfAsync(string runId) =>
+        [.. (await fixture.Deployment.ClustersAsync()).Where(c => c.Name.EndsWith(" " + runId, StringComparison.Ordinal))];
+
+    private async Task<List<string>> KeysAsync(string prefix)
+    {
+        using var s3 = fixture.S3();
+        var listed = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = fixture.Deployment.Bucket, Prefix = prefix });
+        return [.. (listed.S3Objects ?? []).Select(o => o.Key)];
+    }
+
+    /// <summary>A run the stand-in finishes in seconds: 300 points, a few small sizes, 30 iterations.</summary>
+    private static async Task FillSmallRunAsync(IPage page, string hiddenSizes)
+    {
+        await page.GetByLabel("Train size").FillAsync("300");
+        await page.GetByLabel("Test size").FillAsync("200");
+        await page.GetByLabel("Hidden sizes").FillAsync(hiddenSizes);
+        await page.GetByLabel("Max iterations").FillAsync("30");
+    }
+
+    private static async Task LogInAsync(IPage page)
+    {
+        await page.GotoAsync("/login");
+        await page.GetByLabel("User name").FillAsync("admin");
+        await page.GetByLabel("Password").FillAsync(BrowserFixture.AdminPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Run job" })).ToBeEnabledAsync(new() { Timeout = 30_000 });
+    }
+
+    private static string Shot(string name) => Path.Combine(BrowserFixture.ScreenshotFolder, name);
+
+    [GeneratedRegex("/runs/[0-9]{8}-[0-9]{6}-[a-z0-9]{4}$")]
+    private static partial Regex RunUrl();
+}
