@@ -34,6 +34,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
+// The SDK's notice about Node versions after 2026 is not the stand-in's business: keep its log for its own lines.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // The packages live in tests/standins/npm (test.sh runs `npm ci` in every tests/*/npm).
 const require = createRequire(path.join(HERE, 'npm', 'package.json'));
 let duckdb;
@@ -592,8 +594,15 @@ function tableReferences(tokens) {
   return refs;
 }
 
-// The conjuncts of a WHERE clause (split at top-level AND; BETWEEN x AND y kept whole).
+// The conjuncts of a WHERE clause (split at top-level AND; BETWEEN x AND y kept whole). A clause with a top-level OR is
+// one conjunct: AND binds tighter than OR, so `a AND b OR c` constrains nothing by itself.
 function conjuncts(clause) {
+  let level = 0;
+  for (const t of clause) {
+    if (t.text === '(') level++;
+    if (t.text === ')') level--;
+    if (level === 0 && kw(t, 'or')) return [clause];
+  }
   const out = [];
   let cur = [];
   let depth = 0;
@@ -654,6 +663,7 @@ function staticValues(where, column) {
       other = true;
       continue;
     }
+    found = [...new Set(found)]; // IN (3, 3) is one partition
     values = values === null ? found : values.filter((v) => found.includes(v));
   }
   return { values, other };
