@@ -9,6 +9,7 @@ using DuckDB.NET.Data;
 using OneOff.Aws.Clients;
 using OneOff.Aws.Clients.Athena;
 using OneOff.Aws.Clients.Athena.Models;
+using OneOff.Aws.Tests.Clients;
 using OneOff.Core.Query;
 using OneOff.Testing;
 
@@ -170,6 +171,34 @@ public sealed partial class AthenaStandInTests(StandInsFixture standins) : IAsyn
         Assert.Equal(1003, duplicate.Status?.AthenaError?.ErrorType);
         var unknownDb = await ExecuteAsync(GridDdl("t", "1").Replace($"{Database}.t", "no_such_db.t", StringComparison.Ordinal), []);
         Assert.Contains("Database does not exist: no_such_db", unknownDb.Status?.StateChangeReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Restart_WithTheSameWorkFolder_KeepsTheCatalog()
+    {
+        var work = Path.Combine(Path.GetTempPath(), "oneoff-athena-restart-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            var created = await WithOwnStandInAsync(work, async client =>
+            {
+                await ExecuteOnAsync(client, $"CREATE DATABASE IF NOT EXISTS {Database}");
+                await ExecuteOnAsync(client, GridDdl("kept", "42"));
+                return "created";
+            });
+            Assert.Equal("created", created);
+
+            var after = await WithOwnStandInAsync(work, async client =>
+            {
+                var execution = await ExecuteOnAsync(client, $"SHOW TBLPROPERTIES {Database}.kept ('oneoff.schema_version')");
+                var page = await client.GetQueryResultsAsync(new GetQueryResultsRequest { QueryExecutionId = execution.QueryExecutionId! }, Ct);
+                return page.ResultSet?.Rows?.Single().Data?.Single().VarCharValue;
+            });
+            Assert.Equal("42", after);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
     }
 
     [Fact]
@@ -599,6 +628,60 @@ public sealed partial class AthenaStandInTests(StandInsFixture standins) : IAsyn
         }
 
         return (columns, rows);
+    }
+
+    /// <summary>A second Athena stand-in of this test's own over the fixture's S3, stopped after <paramref name="use"/>.</summary>
+    private async Task<T> WithOwnStandInAsync<T>(string work, Func<AthenaClient, Task<T>> use)
+    {
+        var portFile = Path.Combine(Path.GetTempPath(), "athena-port-" + Guid.NewGuid().ToString("N")[..8]);
+        var info = new System.Diagnostics.ProcessStartInfo("node") { RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[]
+        {
+            Path.Combine(RepoPaths.Root, "tests", "standins", "athena_standin.mjs"), "--s3-endpoint", standins.S3Endpoint.ToString(),
+            "--port", "0", "--port-file", portFile, "--work", work, "--bucket", standins.Bucket, "--prefix", standins.Prefix,
+        })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(info)!;
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginErrorReadLine();
+        try
+        {
+            for (var i = 0; i < 300 && !File.Exists(portFile); i++)
+            {
+                await Task.Delay(20, Ct);
+            }
+
+            var port = (await File.ReadAllTextAsync(portFile, Ct)).Trim();
+            using var client = ClientFactory.Athena(new Uri($"http://127.0.0.1:{port}"), ClientFactory.Options());
+            return await use(client);
+        }
+        finally
+        {
+            process.Kill();
+            await process.WaitForExitAsync(CancellationToken.None);
+            File.Delete(portFile);
+        }
+    }
+
+    private static async Task<QueryExecution> ExecuteOnAsync(AthenaClient client, string sql)
+    {
+        var id = (await client.StartQueryExecutionAsync(new StartQueryExecutionRequest { QueryString = sql, WorkGroup = "oneoff-standin" }, Ct)).QueryExecutionId!;
+        for (var i = 0; i < 3000; i++)
+        {
+            var execution = (await client.GetQueryExecutionAsync(new GetQueryExecutionRequest { QueryExecutionId = id }, Ct)).QueryExecution!;
+            if (execution.Status?.State is "SUCCEEDED" or "FAILED" or "CANCELLED")
+            {
+                Assert.True(execution.Status.State == "SUCCEEDED", $"{sql}: {execution.Status.StateChangeReason}");
+                return execution;
+            }
+
+            await Task.Delay(10, Ct);
+        }
+
+        throw new TimeoutException($"query {id} did not finish");
     }
 
     private async Task<JsonElement> RunScriptAsync(string program, string script)
