@@ -332,7 +332,7 @@ public sealed class EmrStandInTests(StandInsFixture standins) : IAsyncLifetime
         Assert.True(error is null, error);
         using var started = process!;
         var pids = System.Text.RegularExpressions.Regex.Matches(lines[0], @"pid (\d+)").Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
-        Assert.Equal(2, pids.Count);
+        Assert.Equal(3, pids.Count); // moto, the EMR stand-in, the Athena stand-in
         Assert.All(pids, pid => Assert.True(IsAlive(pid)));
         Assert.Equal("Aws", exports["OneOff__Mode"]);
 
@@ -341,7 +341,7 @@ public sealed class EmrStandInTests(StandInsFixture standins) : IAsyncLifetime
         await started.WaitForExitAsync(cts.Token);
 
         Assert.Equal(0, started.ExitCode);
-        await WaitAsync(() => pids.All(pid => !IsAlive(pid)), "moto and the EMR stand-in should be stopped");
+        await WaitAsync(() => pids.All(pid => !IsAlive(pid)), "moto and the EMR and Athena stand-ins should be stopped");
     }
 
     private const string LogPrefix = "oneoff/emr-logs/";

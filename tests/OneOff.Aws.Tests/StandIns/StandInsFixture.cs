@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Amazon.Runtime;
 using Amazon.S3;
+using OneOff.Aws.Clients.Athena;
 using OneOff.Aws.Clients.Emr;
 using OneOff.Aws.Storage;
 using OneOff.Aws.Tests.Clients;
@@ -11,7 +12,7 @@ using OneOff.Testing;
 namespace OneOff.Aws.Tests.StandIns;
 
 /// <summary>
-/// <c>tests/standins/start</c> (moto for S3 and the EMR stand-in, on free loopback ports) with short delays, its
+/// <c>tests/standins/start</c> (moto for S3, the EMR and the Athena stand-ins, on free loopback ports) with short delays, its
 /// <c>export</c> lines parsed; stopped by closing its stdin. Skips the tests with the reason when it cannot start.
 /// </summary>
 public sealed class StandInsFixture : IAsyncLifetime
@@ -35,6 +36,19 @@ public sealed class StandInsFixture : IAsyncLifetime
     public string LogUri => Exports["OneOff__Aws__Emr__LogUri"];
 
     public string Region => Exports["AWS_REGION"];
+
+    public string Prefix => Exports["OneOff__Aws__Prefix"];
+
+    public Uri AthenaEndpoint => new(Exports["AWS_ENDPOINT_URL_ATHENA"]);
+
+    /// <summary>The Athena stand-in's test endpoints (<c>/_faults</c>, <c>/_calls</c>, <c>/_catalog</c>, <c>/_clock</c>).</summary>
+    public Uri AthenaStandIn => new(Exports["ATHENA_STANDIN_URL"]);
+
+    public string AthenaDatabase => Exports["OneOff__Aws__Athena__Database"];
+
+    public string AthenaWorkGroup => Exports["OneOff__Aws__Athena__WorkGroup"];
+
+    public string AthenaOutputLocation => Exports["OneOff__Aws__Athena__OutputLocation"];
 
     public async ValueTask InitializeAsync()
     {
@@ -124,6 +138,8 @@ public sealed class StandInsFixture : IAsyncLifetime
 
     internal EmrClient Emr(int retries = 3) => ClientFactory.Emr(EmrEndpoint, ClientFactory.Options(retries));
 
+    internal AthenaClient Athena(int retries = 3) => ClientFactory.Athena(AthenaEndpoint, ClientFactory.Options(retries));
+
     internal AmazonS3Client S3()
     {
         var endpoint = S3Endpoint.ToString();
@@ -154,6 +170,37 @@ public sealed class StandInsFixture : IAsyncLifetime
 
     public async Task<JsonElement> InspectAsync(string clusterId) =>
         (await InspectAsync()).GetProperty("Clusters").EnumerateArray().Single(c => c.GetProperty("Id").GetString() == clusterId);
+
+    /// <summary>Arms Athena faults (<c>POST /_faults</c>), e.g. <c>{"throttle": 2}</c> or <c>{"slowRun": 5}</c>.</summary>
+    public async Task ArmAthenaAsync(string json)
+    {
+        using var content = new StringContent(json, Encoding.UTF8, "application/json");
+        using var response = await _http.PostAsync(new Uri(AthenaStandIn, "/_faults"), content);
+        response.EnsureSuccessStatusCode();
+    }
+
+    public async Task ClearAthenaFaultsAsync()
+    {
+        using var response = await _http.DeleteAsync(new Uri(AthenaStandIn, "/_faults"));
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>The Athena stand-in's calls log (<c>GET /_calls</c>): <c>counts</c> per operation and every query.</summary>
+    public async Task<JsonElement> AthenaCallsAsync() =>
+        JsonDocument.Parse(await _http.GetStringAsync(new Uri(AthenaStandIn, "/_calls"))).RootElement.Clone();
+
+    /// <summary>The Athena stand-in's catalog (<c>GET /_catalog</c>): databases, tables, workgroups.</summary>
+    public async Task<JsonElement> AthenaCatalogAsync() =>
+        JsonDocument.Parse(await _http.GetStringAsync(new Uri(AthenaStandIn, "/_catalog"))).RootElement.Clone();
+
+    /// <summary>Moves the Athena stand-in's clock forward (result-reuse ages) without waiting.</summary>
+    public async Task AdvanceAthenaClockAsync(double minutes)
+    {
+        using var content = new StringContent(
+            JsonSerializer.Serialize(new { advanceMinutes = minutes }), Encoding.UTF8, "application/json");
+        using var response = await _http.PostAsync(new Uri(AthenaStandIn, "/_clock"), content);
+        response.EnsureSuccessStatusCode();
+    }
 
     public async ValueTask DisposeAsync()
     {
