@@ -89,6 +89,9 @@ public static class DashboardHostingExtensions
         // The run page's data: the mode's query engine behind HybridCache; deleting a run evicts its cache entries.
         services.AddOneOffResults();
         services.AddHostedService<ResultsCacheEviction>();
+        // A run that succeeds has its page's queries run once in the background: its first viewer waits for nothing.
+        services.TryAddSingleton<ResultsWarmup>();
+        services.AddHostedService(sp => sp.GetRequiredService<ResultsWarmup>());
 
         // Hosted services start in this order: the database first, then the scheduler reconciles runs.
         services.AddHostedService<DatabaseInitializer>();
