@@ -37,6 +37,19 @@ public sealed class StandInDeployment : IAsyncDisposable
     /// <summary>Starts the stand-ins (arguments after <c>--</c> go to the EMR stand-in, e.g. its delays); throws with the script's stderr when it cannot.</summary>
     public static async Task<StandInDeployment> StartAsync(params string[] standinArguments)
     {
+        var launch = await LaunchAsync(standinArguments);
+        return launch.Process is { } process
+            ? new StandInDeployment(process, launch.Exports)
+            : throw new InvalidOperationException(launch.Error);
+    }
+
+    /// <summary>
+    /// Starts <c>tests/standins/start</c> with its stdin a pipe and reads its output up to <c># ready</c>: the process,
+    /// the exports and every line; or no process and why (the script's stderr) when it did not get ready in 90 s.
+    /// </summary>
+    public static async Task<StandInLaunch> LaunchAsync(IReadOnlyList<string> standinArguments)
+    {
+        ArgumentNullException.ThrowIfNull(standinArguments);
         var info = new ProcessStartInfo(Path.Combine(RepoPaths.Root, "tests", "standins", "start"))
         {
             UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
@@ -58,14 +71,16 @@ public sealed class StandInDeployment : IAsyncDisposable
         };
         process.BeginErrorReadLine();
         var exports = new Dictionary<string, string>(StringComparer.Ordinal);
+        var lines = new List<string>();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         try
         {
             while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
             {
+                lines.Add(line);
                 if (line == "# ready")
                 {
-                    return new StandInDeployment(process, exports);
+                    return new StandInLaunch(process, exports, lines, null);
                 }
 
                 if (line.StartsWith("export ", StringComparison.Ordinal) && line.IndexOf('=', StringComparison.Ordinal) is > 7 and var eq)
@@ -78,11 +93,15 @@ public sealed class StandInDeployment : IAsyncDisposable
         {
         }
 
-        process.Kill(entireProcessTree: true);
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
         await process.WaitForExitAsync(CancellationToken.None);
         lock (stderr)
         {
-            throw new InvalidOperationException($"tests/standins/start did not get ready: {stderr.ToString().Trim()}");
+            return new StandInLaunch(null, exports, lines, $"tests/standins/start did not get ready: {stderr.ToString().Trim()}");
         }
     }
 
@@ -141,3 +160,6 @@ public sealed class StandInDeployment : IAsyncDisposable
         _process.Dispose();
     }
 }
+
+/// <summary>What <see cref="StandInDeployment.LaunchAsync"/> found: the running script, or why it is not running.</summary>
+public sealed record StandInLaunch(Process? Process, Dictionary<string, string> Exports, List<string> Lines, string? Error);

@@ -72,60 +72,8 @@ public sealed class StandInsFixture : IAsyncLifetime
             return (null, [], [], "python3 is not on PATH, so the stand-ins cannot run");
         }
 
-        var info = new ProcessStartInfo(script)
-        {
-            UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
-        };
-        info.ArgumentList.Add("--");
-        foreach (var argument in standinArgs)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        var process = Process.Start(info) ?? throw new InvalidOperationException("tests/standins/start did not start.");
-        var stderr = new StringBuilder();
-        process.ErrorDataReceived += (_, e) =>
-        {
-            lock (stderr)
-            {
-                stderr.AppendLine(e.Data);
-            }
-        };
-        process.BeginErrorReadLine();
-        var exports = new Dictionary<string, string>();
-        var lines = new List<string>();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            while (await process.StandardOutput.ReadLineAsync(cts.Token) is { } line)
-            {
-                lines.Add(line);
-                if (line == "# ready")
-                {
-                    return (process, exports, lines, null);
-                }
-
-                if (line.StartsWith("export ", StringComparison.Ordinal))
-                {
-                    var (name, value) = (line[7..line.IndexOf('=', StringComparison.Ordinal)], line[(line.IndexOf('=', StringComparison.Ordinal) + 1)..]);
-                    exports[name] = value.Trim('\'');
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        if (!process.HasExited)
-        {
-            process.Kill(entireProcessTree: true);
-        }
-
-        await process.WaitForExitAsync(CancellationToken.None);
-        lock (stderr)
-        {
-            return (null, exports, lines, $"tests/standins/start did not get ready: {stderr.ToString().Trim()}");
-        }
+        var launch = await StandInDeployment.LaunchAsync(standinArgs);
+        return (launch.Process, launch.Exports, launch.Lines, launch.Error);
     }
 
     public void SkipIfUnavailable()
