@@ -62,6 +62,16 @@ public sealed class TelemetryTests : IDisposable
         await app.Commands.CancelAsync(admin, cancelled, TestContext.Current.CancellationToken);
         await RunWaits.StateAsync(app.Runs, cancelled, RunState.Cancelled);
         using var login = await client.GetAsync(new Uri("/login", UriKind.Relative), TestContext.Current.CancellationToken);
+        // An outgoing HTTP call made for a run (as S3's are) names the run: a real socket, so that HttpClient traces it.
+        const string HttpRunId = "20260301-000000-http";
+        using var loopback = new OtlpCollector();
+        using (OneOffTelemetry.EnterRun(HttpRunId))
+        using (var http = new HttpClient())
+        using (var content = new ByteArrayContent([]))
+        {
+            (await http.PostAsync(new Uri(loopback.Endpoint, "v1/traces"), content, TestContext.Current.CancellationToken)).Dispose();
+        }
+
         // The follower's span ends after the record says the run ended.
         await UntilAsync(() => new[] { succeeded, failed, cancelled }.All(id => spans.Snapshot().Any(a => IsRunSpan(a, id))));
         app.Services.GetRequiredService<MeterProvider>().ForceFlush();
@@ -90,6 +100,8 @@ public sealed class TelemetryTests : IDisposable
         // What the follower logs carries the run id as a scope, as every line logged while it follows does.
         var started = Assert.Single(logs.Entries, e => e.Message.Contains($"Run {failed} started its job", StringComparison.Ordinal));
         Assert.Equal(failed, started.Scope["RunId"]);
+        var outgoing = all.Single(a => a.Kind == ActivityKind.Client && RunIdOf(a) == HttpRunId);
+        Assert.Equal("POST", outgoing.GetTagItem("http.request.method"));
         var request = all.Single(a => a.Source.Name == "Microsoft.AspNetCore" && (string?)a.GetTagItem("url.path") == "/login");
         Assert.Equal(ActivityKind.Server, request.Kind);
         Assert.Equal(200, request.GetTagItem("http.response.status_code"));
