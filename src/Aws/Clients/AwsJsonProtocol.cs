@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -5,6 +6,7 @@ using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.Signing;
 using Microsoft.Extensions.Http.Resilience;
+using OneOff.Core.Telemetry;
 using Polly;
 using Polly.Timeout;
 
@@ -27,7 +29,10 @@ internal sealed record AwsClientSetup(
 /// AWS JSON 1.1 over one <see cref="HttpClient"/>: <c>POST /</c> with <c>X-Amz-Target</c>, a body serialised from
 /// a request record, SigV4 by AWSSDK.Core's <see cref="SigV4SigningHandler"/>, and retries (jittered exponential
 /// backoff on throttling, 5xx and timeouts) in a <see cref="ResilienceHandler"/> outside the signer, so every
-/// attempt is signed afresh.
+/// attempt is signed afresh. Each call is a client span named <c>{service}/{operation}</c> (<c>EMR/DescribeCluster</c>)
+/// with the OpenTelemetry AWS SDK conventions (<c>rpc.system</c> <c>aws-api</c>, <c>rpc.service</c>, <c>rpc.method</c>,
+/// <c>aws.request_id</c>, <c>cloud.region</c>) and the run it is made for (<see cref="OneOffTelemetry.CurrentRunId"/>);
+/// its HTTP attempts are the HttpClient instrumentation's spans below it.
 /// </summary>
 internal sealed class AwsJsonProtocol : IDisposable
 {
@@ -80,6 +85,70 @@ internal sealed class AwsJsonProtocol : IDisposable
         string operation, TRequest request, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken, bool idempotent = true)
     {
         ArgumentNullException.ThrowIfNull(request);
+        using var activity = StartCallActivity(operation);
+        try
+        {
+            return await SendCoreAsync(operation, request, requestType, responseType, activity, idempotent, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (Failed(activity, e))
+        {
+            // Not reached: Failed only records the exception on the span and declines to catch it.
+            throw;
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    // The service ids of the AWS service models (the rpc.service of the AWS SDK semantic conventions).
+    private string ServiceId => _service.Name switch
+    {
+        "emr" => "EMR",
+        "athena" => "Athena",
+        var other => other,
+    };
+
+    private Activity? StartCallActivity(string operation)
+    {
+        // No listener (telemetry off): no span name is even formatted.
+        if (!OneOffTelemetry.Source.HasListeners())
+        {
+            return null;
+        }
+
+        var activity = OneOffTelemetry.StartActivity($"{ServiceId}/{operation}", kind: ActivityKind.Client);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("rpc.system", "aws-api");
+            activity.SetTag("rpc.service", ServiceId);
+            activity.SetTag("rpc.method", operation);
+            activity.SetTag("cloud.region", Region);
+            activity.SetTag("server.address", Endpoint.Host);
+            activity.SetTag("server.port", Endpoint.Port);
+        }
+
+        return activity;
+    }
+
+    private static bool Failed(Activity? activity, Exception e)
+    {
+        if (activity is not null)
+        {
+            var type = e is AwsServiceException aws ? aws.ErrorCode : e.GetType().FullName;
+            activity.SetTag("error.type", type);
+            if (e is AwsServiceException { RequestId: { } requestId })
+            {
+                activity.SetTag("aws.request_id", requestId);
+            }
+
+            activity.SetStatus(ActivityStatusCode.Error, e is OperationCanceledException ? "cancelled" : type);
+        }
+
+        return false;
+    }
+
+    private async Task<TResponse> SendCoreAsync<TRequest, TResponse>(
+        string operation, TRequest request, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType, Activity? activity, bool idempotent, CancellationToken cancellationToken)
+    {
         var body = JsonSerializer.SerializeToUtf8Bytes(request, requestType);
         using var message = new HttpRequestMessage(HttpMethod.Post, Endpoint);
         message.Headers.TryAddWithoutValidation("X-Amz-Target", $"{_service.TargetPrefix}.{operation}");
@@ -87,6 +156,11 @@ internal sealed class AwsJsonProtocol : IDisposable
         message.Content.Headers.ContentType = new MediaTypeHeaderValue(ContentType);
         message.Options.Set(s_notIdempotent, !idempotent);
         using var response = await SendWithTimeoutMessageAsync(message, operation, idempotent, cancellationToken).ConfigureAwait(false);
+        if (activity is not null && RequestIdOf(response) is { } requestId)
+        {
+            activity.SetTag("aws.request_id", requestId);
+        }
+
         var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
@@ -103,8 +177,6 @@ internal sealed class AwsJsonProtocol : IDisposable
             throw new AwsServiceException(_service.Name, "SerializationException", $"{operation} returned a body that is not its documented shape: {e.Message}", response.StatusCode, RequestIdOf(response));
         }
     }
-
-    public void Dispose() => _http.Dispose();
 
     private async Task<HttpResponseMessage> SendWithTimeoutMessageAsync(HttpRequestMessage message, string operation, bool idempotent, CancellationToken cancellationToken)
     {

@@ -5,6 +5,7 @@ using OneOff.Aws.Clients.Emr;
 using OneOff.Aws.Clients.Emr.Models;
 using OneOff.Core.Compute;
 using OneOff.Core.Configuration;
+using OneOff.Core.Telemetry;
 
 namespace OneOff.Aws.Compute;
 
@@ -69,6 +70,9 @@ public sealed partial class EmrReaper
     /// <exception cref="InvalidOperationException">Listing the clusters failed (the AWS error's message says why).</exception>
     public async Task<IReadOnlyList<ReaperTermination>> SweepAsync(CancellationToken cancellationToken = default)
     {
+        // One span per look, whatever started it (the reaper's timer, a test): the EMR calls are its children.
+        using var activity = OneOffTelemetry.StartActivity("emr.reaper.sweep");
+        activity?.SetTag("oneoff.deployment", _deploymentId);
         // The whole list first: the markers stay valid, and clusters started while this look runs wait for the next.
         List<ClusterSummary> clusters;
         try
@@ -97,6 +101,8 @@ public sealed partial class EmrReaper
         }
 
         LogSwept(_logger, _deploymentId, clusters.Count, terminated.Count);
+        activity?.SetTag("oneoff.reaper.clusters", clusters.Count);
+        activity?.SetTag("oneoff.reaper.terminated", terminated.Count);
         return terminated;
     }
 
@@ -169,6 +175,8 @@ public sealed partial class EmrReaper
 
     private async Task<bool> TerminateAsync(ReaperTermination termination, CancellationToken cancellationToken)
     {
+        // TerminateJobFlows is made on the run's behalf: its span carries the run id (when the cluster names one).
+        using var run = OneOffTelemetry.EnterRun(termination.RunId);
         try
         {
             await _emr.TerminateJobFlowsAsync(new TerminateJobFlowsRequest { JobFlowIds = [termination.ClusterId] }, cancellationToken).ConfigureAwait(false);
@@ -180,6 +188,7 @@ public sealed partial class EmrReaper
         }
 
         LogTerminated(_logger, termination.RunId, termination.ClusterId, termination.Reason, termination.Message);
+        OneOffTelemetry.RecordReaperTermination(termination.Reason.ToString());
         if (termination.RunId is { } runId && termination.Reason != ReaperReason.RunUnknown)
         {
             try

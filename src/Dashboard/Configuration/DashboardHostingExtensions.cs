@@ -60,6 +60,7 @@ public static class DashboardHostingExtensions
         services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ProxyOptions>, ProxyOptionsValidator>();
         services.AddOneOffCore();
+        services.AddOneOffTelemetry(builder.Configuration);
         services.AddHostedService<UnknownConfigurationKeys>();
 
         services.AddDbContextFactory<DashboardDbContext>((sp, db) =>

@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using OneOff.Core.Compute;
 using OneOff.Core.Storage;
+using OneOff.Core.Telemetry;
 using OneOff.Dashboard.Data;
 
 namespace OneOff.Dashboard.Runs;
@@ -9,7 +11,9 @@ namespace OneOff.Dashboard.Runs;
 /// Follows one active run: starts its job (or takes a re-attached one), turns the job's events into transitions of
 /// its record, keeps its live progress on the <see cref="RunFeed"/> and saves it at most every
 /// <see cref="PersistEvery"/> of the <see cref="TimeProvider"/>, and ends the run as the manifest decides. The
-/// runner words failures (<see cref="JobExit.Reason"/>); the follower does not read exit codes.
+/// runner words failures (<see cref="JobExit.Reason"/>); the follower does not read exit codes. Its work is one
+/// <c>run</c> span (a trace of its own), a log scope and <see cref="OneOffTelemetry.EnterRun"/>, all naming the run:
+/// whatever it calls (the runner, the store, AWS) carries the run id.
 /// </summary>
 public sealed partial class RunFollower
 {
@@ -17,6 +21,9 @@ public sealed partial class RunFollower
     public static readonly TimeSpan PersistEvery = TimeSpan.FromSeconds(2);
 
     internal const string EndedWithoutPublishing = "interrupted: the job ended without publishing";
+
+    // Every line logged while following, whichever category, carries the run id (where the provider keeps scopes).
+    private static readonly Func<ILogger, string, IDisposable?> s_runScope = LoggerMessage.DefineScope<string>("Run {RunId}");
 
     private readonly RunSnapshot _run;
     private readonly IJobExecution? _attached;
@@ -32,6 +39,7 @@ public sealed partial class RunFollower
     private IJobExecution? _execution;
     private bool _cancelRequested;
     private DateTimeOffset _lastPersisted;
+    private Activity? _activity;
 
     internal RunFollower(RunSnapshot run, IJobExecution? attached, RunStore runs, RunEndings endings, RunFeed feed, IJobRunner runner,
         IObjectStore store, TimeProvider time, ILogger<RunFollower> logger)
@@ -63,6 +71,17 @@ public sealed partial class RunFollower
     /// <summary>Follows the run until it ends; when <paramref name="stopping"/> fires the job is left running (a restart re-attaches).</summary>
     public async Task RunAsync(CancellationToken stopping)
     {
+        // A root span, whatever woke the scheduler; undone when this method returns (Activity.Current is async-local).
+        Activity.Current = null;
+        using var activity = _activity = OneOffTelemetry.StartActivity("run", RunId);
+        activity?.SetTag("oneoff.run.attached", _attached is not null);
+        if (_attached is not null)
+        {
+            activity?.SetTag(OneOffTelemetry.RunnerAttribute, _attached.Handle.Runner);
+        }
+
+        using var run = OneOffTelemetry.EnterRun(RunId);
+        using var logScope = s_runScope(_logger, RunId);
         var detached = false;
         _feed.Track(_run);
         try
@@ -85,6 +104,7 @@ public sealed partial class RunFollower
         catch (Exception e)
         {
             LogFollowFailed(e, RunId);
+            activity?.AddException(e);
             await _endings.FailAsync(RunId, $"the dashboard lost track of the job: {e.Message}", CancellationToken.None).ConfigureAwait(false);
         }
         finally
@@ -93,7 +113,15 @@ public sealed partial class RunFollower
             if (!detached && await _runs.FindAsync(RunId, CancellationToken.None).ConfigureAwait(false) is { } last)
             {
                 _feed.Publish(last);
+                activity?.SetTag(OneOffTelemetry.RunStateAttribute, last.State.ToString());
+                if (last.State == RunState.Failed)
+                {
+                    activity?.SetStatus(ActivityStatusCode.Error, last.Error);
+                }
             }
+
+            // The dashboard stopped following (shutdown): the job goes on, and the next start re-attaches.
+            activity?.SetTag("oneoff.run.detached", detached);
         }
     }
 
@@ -106,6 +134,7 @@ public sealed partial class RunFollower
             return null;
         }
 
+        _activity?.AddEvent(new ActivityEvent("run.starting"));
         if (started.Damaged is { } damaged)
         {
             await _endings.FailAsync(RunId, damaged, cancellationToken).ConfigureAwait(false);
@@ -126,6 +155,10 @@ public sealed partial class RunFollower
 
         // The handle is saved before anything else so that a crash from here on can be reconciled.
         await _runs.UpdateAsync(RunId, r => r.AttachHandle(execution.Handle.ToString()), CancellationToken.None).ConfigureAwait(false);
+        OneOffTelemetry.RecordRunStarted(execution.Handle.Runner);
+        LogJobStarted(RunId, execution.Handle.ToString());
+        _activity?.SetTag(OneOffTelemetry.RunnerAttribute, execution.Handle.Runner)
+            .AddEvent(new ActivityEvent("run.job_started", tags: new ActivityTagsCollection { ["oneoff.job.handle"] = execution.Handle.ToString() }));
         return execution;
     }
 
@@ -176,7 +209,11 @@ public sealed partial class RunFollower
         switch (e)
         {
             case JobStarted:
-                await _runs.UpdateAsync(RunId, r => r.MarkRunning(), cancellationToken).ConfigureAwait(false);
+                if (await _runs.UpdateAsync(RunId, r => r.MarkRunning(), cancellationToken).ConfigureAwait(false) is not null)
+                {
+                    _activity?.AddEvent(new ActivityEvent("run.running"));
+                }
+
                 return null;
             case JobIteration it:
                 var sizes = SetSize(it.NHidden, s => s with { Iteration = it.Iteration, Loss = it.Loss });
@@ -204,6 +241,7 @@ public sealed partial class RunFollower
                 return null;
             case JobPhase phase:
                 await _runs.UpdateAsync(RunId, r => r.RecordPhase(phase.Phase), cancellationToken).ConfigureAwait(false);
+                _activity?.AddEvent(new ActivityEvent("run.phase", tags: new ActivityTagsCollection { ["oneoff.run.phase"] = phase.Phase }));
                 return null;
             case JobFailed failed:
                 return failed.Message;
@@ -271,4 +309,7 @@ public sealed partial class RunFollower
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Following run {RunId} failed")]
     private partial void LogFollowFailed(Exception e, string runId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} started its job {Handle}")]
+    private partial void LogJobStarted(string runId, string handle);
 }
