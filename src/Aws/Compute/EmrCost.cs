@@ -3,6 +3,7 @@ using OneOff.Aws.Clients.Emr;
 using OneOff.Aws.Clients.Emr.Models;
 using OneOff.Core.Compute;
 using OneOff.Core.Runs;
+using OneOff.Core.Telemetry;
 
 namespace OneOff.Aws.Compute;
 
@@ -149,6 +150,11 @@ public static class EmrCost
             }
 
             var usage = Usage(instances);
+            foreach (var type in usage.GroupBy(u => u.InstanceType, StringComparer.Ordinal))
+            {
+                OneOffTelemetry.RecordClusterMinutes(FromTimelines(type, prices, now).InstanceTime, type.Key);
+            }
+
             return usage.Count == 0 ? null : new JobCost(FromTimelines(usage, prices, now).Dollars);
         }
         catch (Exception e) when (e is AwsServiceException or HttpRequestException or TimeoutException)

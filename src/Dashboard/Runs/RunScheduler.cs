@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using OneOff.Core.Compute;
+using OneOff.Core.Telemetry;
 using OneOff.Core.Storage;
 using OneOff.Dashboard.Configuration;
 using OneOff.Dashboard.Data;
@@ -107,6 +108,8 @@ public sealed partial class RunScheduler(
         var unfinished = await runs.ListInAsync([RunState.Starting, RunState.Running, RunState.Cancelling], int.MaxValue, cancellationToken).ConfigureAwait(false);
         foreach (var run in unfinished)
         {
+            // What the runner does for this run (finding and re-attaching its job) carries its run id.
+            using var scope = OneOffTelemetry.EnterRun(run.Id);
             if (await endings.ReadManifestAsync(run.Id, cancellationToken).ConfigureAwait(false) is { } manifest)
             {
                 LogReconciled(run.Id, "published while the dashboard was away: Succeeded");
