@@ -105,7 +105,7 @@ internal sealed partial class AthenaCatalog(AthenaQueryRunner runner, S3Root roo
         var t when t == typeof(int) => "int",
         var t when t == typeof(double) => "double",
         var t when t == typeof(float) => "float",
-        var t when t == typeof(string) => "string",
+        var t when t == typeof(string) || t == typeof(ReadOnlyMemory<char>) => "string",
         var t when t == typeof(bool) => "boolean",
         var t => throw new NotSupportedException($"Column {field.Name} is a {t.Name}, which has no Athena type here: add it to AthenaCatalog.HiveType."),
     };

@@ -240,6 +240,11 @@ internal static class AthenaCsv
             row = [];
         }
 
+        if (row.Count > 0)
+        {
+            rows.Add(row);
+        }
+
         return rows;
     }
 }

@@ -15,8 +15,8 @@ public sealed record QueryDefinition(string Name, string Sql, IReadOnlyList<stri
     /// <summary>How a query over a partitioned table names the sizes it reads: one <c>?</c> that takes a list of sizes.</summary>
     public const string SizeList = "n_hidden IN (?)";
 
-    /// <summary>How many positional parameters the SQL takes as written (a size list counts as one).</summary>
-    public int ParameterCount { get; } = Sql.Count(c => c == '?');
+    /// <summary>How many positional parameters the SQL takes as written (a size list counts as one; a '?' inside quotes is text).</summary>
+    public int ParameterCount { get; } = CountParameters(Sql);
 
     /// <summary>
     /// The SQL and the flat parameter list both engines run: one value per <c>?</c> in order — a <see cref="string"/>,
@@ -77,6 +77,18 @@ public sealed record QueryDefinition(string Name, string Sql, IReadOnlyList<stri
         }
 
         return new QueryCommand(this, sql.ToString(), parameters);
+    }
+
+    private static int CountParameters(string sql)
+    {
+        var (count, quoted) = (0, false);
+        foreach (var c in sql)
+        {
+            quoted ^= c == '\'';
+            count += c == '?' && !quoted ? 1 : 0;
+        }
+
+        return count;
     }
 }
 
