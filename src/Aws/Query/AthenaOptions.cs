@@ -87,7 +87,7 @@ public sealed partial class AthenaOptionsValidator : IValidateOptions<AthenaOpti
             }
             catch (ArgumentException e)
             {
-                failures.Add($"OneOff:Aws:Athena:OutputLocation must be an s3://bucket/prefix/ URI ({e.Message}); leave it unset for s3://{{Bucket}}/{{Prefix}}/athena-results/.");
+                failures.Add($"OneOff:Aws:Athena:OutputLocation must be an s3://bucket/prefix/ URI ({e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal)}); leave it unset for s3://{{Bucket}}/{{Prefix}}/athena-results/.");
             }
         }
 

@@ -125,20 +125,26 @@ public sealed partial class AthenaQueryEngine : IQueryEngine, IDisposable
             throw new QueryFailedException(query.Name, runId, $"Athena could not set up the tables of database {Settings.Database}: {Plain(e)}", Retryable(e), e);
         }
 
-        QueryExecution execution;
         try
         {
-            execution = await _runner.ExecuteAsync(sql, parameters, inDatabase: true, reuse: true, e => Record(runId, e), cancellationToken).ConfigureAwait(false);
+            var execution = await _runner.ExecuteAsync(sql, parameters, inDatabase: true, reuse: true, e => Record(runId, e), cancellationToken).ConfigureAwait(false);
+            var (columns, rows) = await ReadRowsAsync(execution, cancellationToken).ConfigureAwait(false);
+            using var reader = new AthenaRows(columns, rows);
+            try
+            {
+                return read(reader);
+            }
+            catch (Exception e) when (e is FormatException or OverflowException or InvalidCastException or IndexOutOfRangeException)
+            {
+                throw new InvalidDataException($"Athena's answer to the {query.Name} query of run '{runId}' is not what the catalog expects: {e.Message}", e);
+            }
         }
-        catch (Exception e) when (e is AthenaQueryFailure or AthenaQueryTimeoutException)
+        catch (Exception e) when (e is AthenaQueryFailure or AthenaQueryTimeoutException or AwsServiceException or Amazon.Runtime.AmazonServiceException
+            or ObjectNotFoundException or HttpRequestException || (e is TimeoutException && !cancellationToken.IsCancellationRequested))
         {
             LogQueryFailed(_logger, query.Name, runId, e);
             throw new QueryFailedException(query.Name, runId, $"The {query.Name} query of run '{runId}' failed in Athena: {Plain(e)}", Retryable(e), e);
         }
-
-        var (columns, rows) = await ReadRowsAsync(execution, cancellationToken).ConfigureAwait(false);
-        using var reader = new AthenaRows(columns, rows);
-        return read(reader);
     }
 
     private void Record(string runId, QueryExecution execution)
@@ -181,6 +187,8 @@ public sealed partial class AthenaQueryEngine : IQueryEngine, IDisposable
         AthenaQueryFailure failure => failure.Retryable,
         AthenaQueryTimeoutException => true,
         AwsServiceException aws => aws.IsTransient,
+        Amazon.Runtime.AmazonServiceException s3 => (int)s3.StatusCode >= 500,
+        ObjectNotFoundException or HttpRequestException or TimeoutException => true,
         _ => false,
     };
 
@@ -193,6 +201,9 @@ public sealed partial class AthenaQueryEngine : IQueryEngine, IDisposable
             AthenaQueryFailure { Execution.Status: var status } => status?.AthenaError?.ErrorMessage ?? status?.StateChangeReason ?? "Athena gave no reason.",
             AthenaQueryTimeoutException timeout => timeout.Message,
             AwsServiceException aws => string.IsNullOrEmpty(aws.ServiceMessage) ? aws.ErrorCode : $"{aws.ErrorCode}: {aws.ServiceMessage}",
+            Amazon.Runtime.AmazonServiceException s3 => $"its result file could not be read from S3 ({s3.ErrorCode ?? s3.StatusCode.ToString()})",
+            ObjectNotFoundException => "its result file is missing from S3",
+            HttpRequestException => "Athena or S3 could not be reached",
             _ => e.Message,
         };
         text = S3Uri().Replace(text, "(an S3 location)").Trim();

@@ -58,6 +58,7 @@ public sealed class AthenaOptionsValidatorTests
         Assert.StartsWith(key, failure, StringComparison.Ordinal);
         Assert.Contains(fix, failure, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', failure);
+        Assert.DoesNotContain("(Parameter", failure, StringComparison.Ordinal);
     }
 
     [Theory]

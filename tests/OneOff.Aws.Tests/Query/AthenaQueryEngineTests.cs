@@ -115,6 +115,32 @@ public sealed class AthenaQueryEngineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetMetricsAsync_AthenaRefusesTheQuery_ThrowsQueryFailedNamingTheErrorAndDoesNotRetry()
+    {
+        using var engine = _athena.Engine(_usage);
+        await engine.GetMetricsAsync(RunId, Ct);
+        _athena.StartErrors.Enqueue(CannedResponse.Json(
+            """{"__type":"InvalidRequestException","Message":"line 1:8: Column 'nope' cannot be resolved","AthenaErrorCode":"MALFORMED_QUERY"}""", 400));
+
+        var error = await Assert.ThrowsAsync<QueryFailedException>(() => engine.GetMetricsAsync(RunId, Ct));
+
+        Assert.Equal("The metrics query of run '20260102-030405-abcd' failed in Athena: InvalidRequestException: line 1:8: Column 'nope' cannot be resolved.", error.Message);
+        Assert.False(error.Retryable);
+        Assert.Equal(2, _athena.QueryStarts.Count);
+    }
+
+    [Fact]
+    public async Task GetMetricsAsync_AnswerOfTheWrongShape_ThrowsInvalidDataNamingTheQuery()
+    {
+        _athena.Plan = _ => MetricsPlan() with { Rows = [["five", "0.5", "0.45", "0.6", "100", "0.75", "0.125", "max_iter"]] };
+        using var engine = _athena.Engine(_usage);
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => engine.GetMetricsAsync(RunId, Ct));
+
+        Assert.Contains("metrics query of run '20260102-030405-abcd'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GetMetricsAsync_RetryableFailure_RunsTheQueryAgainWithANewToken()
     {
         var attempts = 0;
