@@ -5,7 +5,10 @@ namespace OneOff.Core.Query;
 /// embedded DuckDB over the run's local Parquet files, or Athena over S3.
 /// Every method refuses a run id that is not 1–64 characters of [a-z0-9-] (starting with a letter or digit)
 /// with an <see cref="ArgumentException"/>, and a run that has no <c>_manifest.json</c> with a
-/// <see cref="RunNotPublishedException"/>, before it queries anything.
+/// <see cref="RunNotPublishedException"/>, before it queries anything. Every query over a partitioned table reads the
+/// run's own sizes, from its manifest (<see cref="PublishedRuns.SizesAsync"/>). A published run whose outputs cannot be
+/// read gives an <see cref="InvalidDataException"/>; a query the engine ran and that failed (Athena's FAILED, a
+/// timeout) a <see cref="QueryFailedException"/> with a plain message.
 /// </summary>
 public interface IQueryEngine
 {
