@@ -4,11 +4,14 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OneOff.Aws.Clients;
+using OneOff.Aws.Clients.Athena;
 using OneOff.Aws.Clients.Emr;
 using OneOff.Aws.Compute;
+using OneOff.Aws.Query;
 using OneOff.Aws.Storage;
 using OneOff.Core.Compute;
 using OneOff.Core.Configuration;
+using OneOff.Core.Query;
 using OneOff.Core.Storage;
 
 namespace OneOff.Aws;
@@ -19,7 +22,7 @@ public static class AwsServiceCollectionExtensions
     /// <summary>
     /// Adds every AWS adapter: the S3 object store of <c>s3://{OneOff:Aws:Bucket}/{OneOff:Aws:Prefix}/</c> as the
     /// <see cref="IObjectStore"/>, and the JSON 1.1 clients (<see cref="AwsClientsServiceCollectionExtensions.AddOneOffAwsClients"/>).
-    /// Options are validated at start, the EMR options (<see cref="EmrOptions"/>, <see cref="EmrReaperOptions"/>) too. The EMR reaper (<see cref="EmrReaper"/>, <see cref="EmrReaperService"/>) registers here; the EMR runner (<see cref="EmrJobRunner"/>) registers as itself (<see cref="AddOneOffAwsJobRunner"/> makes it the <see cref="IJobRunner"/>); the Athena query engine registers here as it lands.
+    /// Options are validated at start, the EMR options (<see cref="EmrOptions"/>, <see cref="EmrReaperOptions"/>) too. The EMR reaper (<see cref="EmrReaper"/>, <see cref="EmrReaperService"/>) registers here; the EMR runner (<see cref="EmrJobRunner"/>) registers as itself (<see cref="AddOneOffAwsJobRunner"/> makes it the <see cref="IJobRunner"/>); the Athena query engine (<see cref="AthenaQueryEngine"/>, <c>OneOff:Aws:Athena</c>) is the <see cref="IQueryEngine"/>.
     /// </summary>
     public static IServiceCollection AddOneOffAws(this IServiceCollection services)
     {
@@ -50,6 +53,7 @@ public static class AwsServiceCollectionExtensions
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<TimeProvider>()));
         AddEmrReaper(services);
+        AddOneOffAthena(services);
         return services;
     }
 
@@ -65,6 +69,35 @@ public static class AwsServiceCollectionExtensions
         // Runs need the job bundle: without it the app stops at start, saying how to build it.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EmrJobRunnerOptions>, JobBundleValidator>());
         return services;
+    }
+
+    /// <summary>
+    /// The Athena query engine as the <see cref="IQueryEngine"/> (<c>OneOff:Aws:Athena</c>, checked at start), its
+    /// per-run usage tally (<see cref="AthenaUsage"/>), and the S3 client it reads result files with.
+    /// </summary>
+    private static void AddOneOffAthena(IServiceCollection services)
+    {
+        services.AddOptions<AthenaOptions>().BindConfiguration(AthenaOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AthenaOptions>, AthenaOptionsValidator>());
+        services.TryAddSingleton<AthenaUsage>();
+        services.TryAddSingleton(sp =>
+        {
+            var storage = sp.GetRequiredService<IOptions<AwsStorageOptions>>().Value;
+            var settings = AthenaSettings.From(
+                sp.GetRequiredService<IOptions<AthenaOptions>>().Value, sp.GetRequiredService<IOptions<DeploymentOptions>>().Value.DeploymentId, storage.Root);
+            var logs = sp.GetRequiredService<ILoggerFactory>();
+            var runner = new AthenaQueryRunner(sp.GetRequiredService<AthenaClient>(), settings, sp.GetRequiredService<TimeProvider>(), logs.CreateLogger<AthenaQueryRunner>());
+            var s3 = new Amazon.S3.AmazonS3Client(S3ObjectStore.CreateConfig(sp.GetRequiredService<IOptions<AwsClientOptions>>().Value.Region, null));
+            return new AthenaQueryEngine(
+                runner,
+                new AthenaCatalog(runner, storage.Root, logs.CreateLogger<AthenaCatalog>()),
+                sp.GetRequiredService<S3ObjectStore>(),
+                new AthenaResultFiles(s3),
+                sp.GetRequiredService<AthenaUsage>(),
+                logs.CreateLogger<AthenaQueryEngine>(),
+                s3);
+        });
+        services.TryAddSingleton<IQueryEngine>(sp => sp.GetRequiredService<AthenaQueryEngine>());
     }
 
     /// <summary>

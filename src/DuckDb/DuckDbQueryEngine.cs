@@ -58,37 +58,46 @@ public sealed class DuckDbQueryEngine : IQueryEngine, IDisposable
     }
 
     /// <inheritdoc />
-    public Task<PointSet> GetTrainingDataAsync(string runId, double sampleFraction = 1, CancellationToken cancellationToken = default) =>
-        RunAsync(runId, QueryCatalog.TrainingData, [runId, CheckFraction(sampleFraction)], ResultReaders.ReadPoints, cancellationToken);
+    public Task<PointSet> GetTrainingDataAsync(string runId, double sampleFraction = 1, CancellationToken cancellationToken = default)
+    {
+        var fraction = CheckFraction(sampleFraction);
+        return RunAsync(runId, QueryCatalog.TrainingData, _ => [runId, fraction], QueryResultReaders.ReadPoints, cancellationToken);
+    }
 
     /// <inheritdoc />
-    public Task<PointSet> GetTestDataAsync(string runId, double sampleFraction = 1, CancellationToken cancellationToken = default) =>
-        RunAsync(runId, QueryCatalog.TestData, [runId, CheckFraction(sampleFraction)], ResultReaders.ReadPoints, cancellationToken);
+    public Task<PointSet> GetTestDataAsync(string runId, double sampleFraction = 1, CancellationToken cancellationToken = default)
+    {
+        var fraction = CheckFraction(sampleFraction);
+        return RunAsync(runId, QueryCatalog.TestData, _ => [runId, fraction], QueryResultReaders.ReadPoints, cancellationToken);
+    }
 
     /// <inheritdoc />
     public Task<ClassFractions> GetClassFractionsAsync(string runId, CancellationToken cancellationToken = default) =>
-        RunAsync(runId, QueryCatalog.ClassFractions, [runId, runId], ResultReaders.ReadClassFractions, cancellationToken);
+        RunAsync(runId, QueryCatalog.ClassFractions, _ => [runId, runId], QueryResultReaders.ReadClassFractions, cancellationToken);
 
     /// <inheritdoc />
     public async Task<DecisionSurface> GetDecisionSurfaceAsync(string runId, int nHidden, CancellationToken cancellationToken = default)
     {
         var surface = await RunAsync(
-            runId, QueryCatalog.DecisionSurface, [runId, nHidden], reader => ResultReaders.ReadSurface(reader, nHidden), cancellationToken)
-            .ConfigureAwait(false);
+            runId,
+            QueryCatalog.DecisionSurface,
+            sizes => sizes.Contains(nHidden) ? [runId, new[] { nHidden }] : throw new ModelNotFoundException(runId, nHidden),
+            reader => QueryResultReaders.ReadSurface(reader, nHidden),
+            cancellationToken).ConfigureAwait(false);
         return surface ?? throw new ModelNotFoundException(runId, nHidden);
     }
 
     /// <inheritdoc />
     public Task<SurfaceSet> GetAllSurfacesAsync(string runId, CancellationToken cancellationToken = default) =>
-        RunAsync(runId, QueryCatalog.AllSurfaces, [runId], ResultReaders.ReadSurfaceSet, cancellationToken);
+        RunAsync(runId, QueryCatalog.AllSurfaces, sizes => [runId, sizes], QueryResultReaders.ReadSurfaceSet, cancellationToken);
 
     /// <inheritdoc />
     public Task<RunMetrics> GetMetricsAsync(string runId, CancellationToken cancellationToken = default) =>
-        RunAsync(runId, QueryCatalog.Metrics, [runId], ResultReaders.ReadMetrics, cancellationToken);
+        RunAsync(runId, QueryCatalog.Metrics, sizes => [runId, sizes], QueryResultReaders.ReadMetrics, cancellationToken);
 
     /// <inheritdoc />
     public Task<LossCurves> GetLossCurvesAsync(string runId, CancellationToken cancellationToken = default) =>
-        RunAsync(runId, QueryCatalog.LossCurves, [runId], ResultReaders.ReadLossCurves, cancellationToken);
+        RunAsync(runId, QueryCatalog.LossCurves, sizes => [runId, sizes], QueryResultReaders.ReadLossCurves, cancellationToken);
 
     /// <inheritdoc />
     public async Task<QueryEngineHealth> CheckHealthAsync(CancellationToken cancellationToken = default)
@@ -149,21 +158,17 @@ public sealed class DuckDbQueryEngine : IQueryEngine, IDisposable
         }
     }
 
+    // The run id is checked, then the manifest read (published? which sizes?), before anything is queried.
     private async Task<T> RunAsync<T>(
-        string runId, QueryDefinition query, object[] parameters, Func<DbDataReader, T> read, CancellationToken cancellationToken)
+        string runId, QueryDefinition query, Func<int[], IReadOnlyList<object>> values, Func<DbDataReader, T> read, CancellationToken cancellationToken)
     {
-        RunKeys.ThrowIfInvalidRunId(runId);
-        Debug.Assert(parameters.Length == query.ParameterCount, $"{query.Name} takes {query.ParameterCount} parameters.");
-        if (!await _store.ExistsAsync(RunKeys.Manifest(runId), cancellationToken).ConfigureAwait(false))
-        {
-            throw new RunNotPublishedException(runId);
-        }
-
+        var sizes = await PublishedRuns.SizesAsync(_store, runId, cancellationToken).ConfigureAwait(false);
+        var command = query.Bind(values(sizes));
         var started = Stopwatch.GetTimestamp();
         T result;
         try
         {
-            result = await Task.Run(() => Execute(runId, query, parameters, read, cancellationToken), cancellationToken).ConfigureAwait(false);
+            result = await Task.Run(() => Execute(runId, command, read, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         catch (DuckDBException e)
         {
@@ -177,10 +182,10 @@ public sealed class DuckDbQueryEngine : IQueryEngine, IDisposable
         return result;
     }
 
-    private T Execute<T>(string runId, QueryDefinition query, object[] parameters, Func<DbDataReader, T> read, CancellationToken cancellationToken)
+    private T Execute<T>(string runId, QueryCommand query, Func<DbDataReader, T> read, CancellationToken cancellationToken)
     {
         using var connection = Open();
-        foreach (var table in query.Tables)
+        foreach (var table in query.Query.Tables)
         {
             using var view = connection.CreateCommand();
             view.CommandText = ViewSql(runId, table, MissingColumns(connection, runId, table));
@@ -189,7 +194,7 @@ public sealed class DuckDbQueryEngine : IQueryEngine, IDisposable
 
         using var command = connection.CreateCommand();
         command.CommandText = query.Sql;
-        foreach (var value in parameters)
+        foreach (var value in query.Parameters)
         {
             command.Parameters.Add(new DuckDBParameter(value));
         }

@@ -5,7 +5,10 @@ namespace OneOff.Core.Query;
 /// embedded DuckDB over the run's local Parquet files, or Athena over S3.
 /// Every method refuses a run id that is not 1–64 characters of [a-z0-9-] (starting with a letter or digit)
 /// with an <see cref="ArgumentException"/>, and a run that has no <c>_manifest.json</c> with a
-/// <see cref="RunNotPublishedException"/>, before it queries anything.
+/// <see cref="RunNotPublishedException"/>, before it queries anything. Every query over a partitioned table reads the
+/// run's own sizes, from its manifest (<see cref="PublishedRuns.SizesAsync"/>). A published run whose outputs cannot be
+/// read gives an <see cref="InvalidDataException"/>; a query the engine ran and that failed (Athena's FAILED, a
+/// timeout) a <see cref="QueryFailedException"/> with a plain message.
 /// </summary>
 public interface IQueryEngine
 {
@@ -59,4 +62,34 @@ public sealed class ModelNotFoundException(string runId, int nHidden)
 
     /// <summary>The size it does not have.</summary>
     public int NHidden { get; } = nHidden;
+}
+
+/// <summary>
+/// Thrown when the query engine ran a query and it failed (Athena's FAILED state, a query that did not finish in
+/// time): <see cref="Exception.Message"/> is a plain sentence for the page, with no internal path or stack trace.
+/// </summary>
+public sealed class QueryFailedException : Exception
+{
+    /// <summary>Creates the error.</summary>
+    /// <param name="queryName">The catalog query (<see cref="QueryDefinition.Name"/>).</param>
+    /// <param name="runId">The run it asked about.</param>
+    /// <param name="message">The plain message.</param>
+    /// <param name="retryable">True when asking again may succeed (a Retry is worth offering).</param>
+    /// <param name="innerException">The engine's own error, for the log.</param>
+    public QueryFailedException(string queryName, string runId, string message, bool retryable, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        QueryName = queryName;
+        RunId = runId;
+        Retryable = retryable;
+    }
+
+    /// <summary>The catalog query that failed.</summary>
+    public string QueryName { get; }
+
+    /// <summary>The run it asked about.</summary>
+    public string RunId { get; }
+
+    /// <summary>True when asking again may succeed.</summary>
+    public bool Retryable { get; }
 }

@@ -120,6 +120,7 @@ public sealed class AwsSdkConformanceTests(AwsSdkConformanceTests.JsRun js) : IC
         ["GetQueryExecution"] = Op((c, r, t) => c.Athena.GetQueryExecutionAsync(r, t), AthenaJsonContext.Wire.GetQueryExecutionRequest, AthenaJsonContext.Wire.GetQueryExecutionResponse),
         ["GetQueryResults"] = Op((c, r, t) => c.Athena.GetQueryResultsAsync(r, t), AthenaJsonContext.Wire.GetQueryResultsRequest, AthenaJsonContext.Wire.GetQueryResultsResponse),
         ["StopQueryExecution"] = Op((c, r, t) => c.Athena.StopQueryExecutionAsync(r, t), AthenaJsonContext.Wire.StopQueryExecutionRequest, AthenaJsonContext.Wire.StopQueryExecutionResponse),
+        ["GetWorkGroup"] = Op((c, r, t) => c.Athena.GetWorkGroupAsync(r, t), AthenaJsonContext.Wire.GetWorkGroupRequest, AthenaJsonContext.Wire.GetWorkGroupResponse),
         ["RunJobFlow"] = Op((c, r, t) => c.Emr.RunJobFlowAsync(r, t), EmrJsonContext.Wire.RunJobFlowRequest, EmrJsonContext.Wire.RunJobFlowResponse),
         ["DescribeCluster"] = Op((c, r, t) => c.Emr.DescribeClusterAsync(r, t), EmrJsonContext.Wire.DescribeClusterRequest, EmrJsonContext.Wire.DescribeClusterResponse),
         ["ListSteps"] = Op((c, r, t) => c.Emr.ListStepsAsync(r, t), EmrJsonContext.Wire.ListStepsRequest, EmrJsonContext.Wire.ListStepsResponse),

@@ -54,6 +54,8 @@ public static class ConformanceCases
         new("athena-results-first-page", "athena", "GetQueryResults", """{"QueryExecutionId":"q-1","MaxResults":1000}""", Ok(AthenaResultsPage)),
         new("athena-results-next-page", "athena", "GetQueryResults", """{"QueryExecutionId":"q-1","NextToken":"tok/+=é","MaxResults":2,"QueryResultType":"DATA_ROWS"}""", Ok("""{"ResultSet":{"Rows":[],"ResultSetMetadata":{"ColumnInfo":[]}},"UpdateCount":0}""")),
         new("athena-stop", "athena", "StopQueryExecution", """{"QueryExecutionId":"q-1"}""", Ok()),
+        new("athena-get-workgroup", "athena", "GetWorkGroup", """{"WorkGroup":"oneoff-default"}""", Ok(AthenaWorkGroup)),
+        new("athena-get-workgroup-minimal", "athena", "GetWorkGroup", """{"WorkGroup":"primary"}""", Ok("""{"WorkGroup":{"Name":"primary"}}""")),
 
         // ---- EMR requests ----
         new("emr-run-minimal", "emr", "RunJobFlow", """
@@ -124,6 +126,16 @@ public static class ConformanceCases
                    "AthenaError":{"ErrorCategory":2,"ErrorType":1301,"Retryable":false,"ErrorMessage":"TABLE_NOT_FOUND: line 1:15"}},
          "Statistics":{"EngineExecutionTimeInMillis":120,"DataScannedInBytes":0,"TotalExecutionTimeInMillis":400,"QueryQueueTimeInMillis":80,"ServicePreProcessingTimeInMillis":20,"QueryPlanningTimeInMillis":60,"ServiceProcessingTimeInMillis":12,"ResultReuseInformation":{"ReusedPreviousResult":false}},
          "WorkGroup":"primary","EngineVersion":{"SelectedEngineVersion":"AUTO","EffectiveEngineVersion":"Athena engine version 3"}}}
+        """;
+
+    // Constructed from the model (the JS SDK 3.1162 WorkGroup / WorkGroupConfiguration shapes): the workgroup
+    // deploy/oneoff.yaml creates, enforced settings, engine v3, a bytes-scanned cutoff, every member OneOff models.
+    private const string AthenaWorkGroup = """
+        {"WorkGroup":{"Name":"oneoff-default","State":"ENABLED",
+          "Configuration":{"ResultConfiguration":{"OutputLocation":"s3://bucket/oneoff/athena-results/","EncryptionConfiguration":{"EncryptionOption":"SSE_S3"}},
+                           "EnforceWorkGroupConfiguration":true,"PublishCloudWatchMetricsEnabled":true,"BytesScannedCutoffPerQuery":10737418240,"RequesterPaysEnabled":false,
+                           "EngineVersion":{"SelectedEngineVersion":"Athena engine version 3","EffectiveEngineVersion":"Athena engine version 3"}},
+          "Description":"OneOff's queries é","CreationTime":1704164645.123}}
         """;
 
     // Constructed from the model (AWS documents no GetQueryResults JSON): header row, a NULL cell, unicode.

@@ -61,6 +61,10 @@ internal sealed class AthenaClient : IDisposable
     public Task<StopQueryExecutionResponse> StopQueryExecutionAsync(StopQueryExecutionRequest request, CancellationToken cancellationToken = default) =>
         _protocol.SendAsync("StopQueryExecution", request, _json.StopQueryExecutionRequest, _json.StopQueryExecutionResponse, cancellationToken);
 
+    /// <summary>Reads a workgroup's state and settings (free: it scans nothing, so <c>/healthz</c> may call it).</summary>
+    public Task<GetWorkGroupResponse> GetWorkGroupAsync(GetWorkGroupRequest request, CancellationToken cancellationToken = default) =>
+        _protocol.SendAsync("GetWorkGroup", request, _json.GetWorkGroupRequest, _json.GetWorkGroupResponse, cancellationToken);
+
     /// <summary>
     /// Reads every page of a finished query's results. On the first page of a <c>DML</c> statement, row 0 is
     /// dropped when it equals the column names (Athena's undocumented header row); DDL and UTILITY results

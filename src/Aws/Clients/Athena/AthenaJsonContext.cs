@@ -16,6 +16,8 @@ namespace OneOff.Aws.Clients.Athena;
 [JsonSerializable(typeof(GetQueryResultsResponse))]
 [JsonSerializable(typeof(StopQueryExecutionRequest))]
 [JsonSerializable(typeof(StopQueryExecutionResponse))]
+[JsonSerializable(typeof(GetWorkGroupRequest))]
+[JsonSerializable(typeof(GetWorkGroupResponse))]
 internal sealed partial class AthenaJsonContext : JsonSerializerContext
 {
     public static AthenaJsonContext Wire { get; } = new(AwsJson.CreateOptions());

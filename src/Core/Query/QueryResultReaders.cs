@@ -1,12 +1,16 @@
 using System.Data.Common;
 using System.Globalization;
-using OneOff.Core.Query;
 using OneOff.Core.Runs;
 
-namespace OneOff.DuckDb;
+namespace OneOff.Core.Query;
 
-/// <summary>Turns the rows of the catalog's queries (column order as in <see cref="QueryCatalog"/>) into compact results.</summary>
-internal static class ResultReaders
+/// <summary>
+/// Turns the rows of the catalog's queries (column order as in <see cref="QueryCatalog"/>) into compact results, for
+/// every engine: DuckDB's own reader, or a reader over Athena's text cells. A reader must give <c>GetDouble</c>,
+/// <c>GetInt32</c>, <c>GetString</c>, <c>IsDBNull</c> and <c>GetValue</c> (the <c>COUNT(*)</c> column, read with
+/// <see cref="Convert.ToInt64(object, IFormatProvider)"/>).
+/// </summary>
+public static class QueryResultReaders
 {
     /// <summary>Rows: x0, y0, x, y, class.</summary>
     public static PointSet ReadPoints(DbDataReader reader)
