@@ -15,7 +15,6 @@ using Microsoft.Extensions.Options;
 using OneOff.Aws;
 using OneOff.Core.Compute;
 using OneOff.Core.Configuration;
-using OneOff.Core.Query;
 using OneOff.Core.Storage;
 using OneOff.Dashboard.Audit;
 using OneOff.Dashboard.Authentication;
@@ -80,7 +79,6 @@ public static class DashboardHostingExtensions
             services.AddOneOffAws().AddOneOffAwsJobRunner();
             // The EMR reaper asks the run store about each cluster's run, and notes what it ended.
             services.TryAddSingleton<IRunLookup, RunLookup>();
-            services.TryAddSingleton<IQueryEngine, PendingAthenaQueryEngine>();
         }
         else
         {

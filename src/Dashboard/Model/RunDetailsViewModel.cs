@@ -121,8 +121,8 @@ public sealed partial class RunDetailsViewModel(
             {
                 LogResultsFailed(e, run.Id);
                 // The engine's own plain words when it gives them; never an internal message.
-                ResultsError = e is NotSupportedException
-                    ? e.Message
+                ResultsError = e is QueryFailedException failed
+                    ? failed.Retryable ? failed.Message : $"{failed.Message} Trying again may not help; the details are in the dashboard's log."
                     : "The results of this run could not be loaded just now; the details are in the dashboard's log.";
             }
         }

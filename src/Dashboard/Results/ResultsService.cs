@@ -180,9 +180,10 @@ public sealed partial class ResultsService(
             LogPartUnreadable(e, runId, part);
             return new Read<T>(null, $"{part} cannot be read");
         }
-        catch (NotSupportedException e)
+        catch (QueryFailedException e)
         {
-            // The mode's engine cannot query at all: kept until every part has been awaited, then thrown.
+            // The engine could not answer (Athena failed, timed out, …), not the run's files: not damage. Kept until
+            // every part has been awaited, then thrown, so the page says why with a Retry.
             return new Read<T>(null, null, e);
         }
     }
