@@ -113,6 +113,9 @@ public sealed partial class EmrJobRunner : IJobRunner, IAsyncDisposable, IDispos
     /// <summary>How many clusters this runner's poller follows now (for tests and diagnostics).</summary>
     internal int Followed => _poller.Followed;
 
+    /// <summary>Whether this runner's poller is polling now (only while it follows a cluster).</summary>
+    internal bool IsPolling => _poller.IsRunning;
+
     /// <summary>Stops the poller (started with the first execution, stopped when none is followed); executions still followed end detached.</summary>
     public ValueTask DisposeAsync() => _poller.DisposeAsync();
 

@@ -52,6 +52,7 @@ internal sealed partial class EmrPoller : IAsyncDisposable
     private Task? _loop;
     private bool _disposed;
     private bool _listRefusedLogged;
+    private int _ticks;
 
     public EmrPoller(EmrClient emr, TimeSpan interval, ILogger logger, TimeProvider time)
     {
@@ -234,7 +235,9 @@ internal sealed partial class EmrPoller : IAsyncDisposable
         var listed = await ListActiveAsync(followed, token).ConfigureAwait(false);
         var deliveries = new List<Task>(followed.Length);
         Exception? retry = null;
-        foreach (var subscription in followed)
+        // A tick cut short by throttling starts the next one further on, so that no run waits behind the others for ever.
+        var first = (int)(unchecked((uint)_ticks++) % (uint)followed.Length);
+        foreach (var subscription in followed[first..].Concat(followed[..first]))
         {
             EmrObservation observation;
             try

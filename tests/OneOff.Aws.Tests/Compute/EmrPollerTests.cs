@@ -45,6 +45,7 @@ public sealed class EmrPollerTests(StandInsFixture standins) : IAsyncLifetime
         // Per tick the one poller lists once for all three; three loops list three times.
         Assert.True(Count(sharedCalls, "ListClusters") / Seconds(sharedCalls) < 0.6 * (Count(separateCalls, "ListClusters") / Seconds(separateCalls)), detail);
         Assert.Equal(0, shared.Followed);
+        await WaitUntilAsync(() => !shared.IsPolling);
     }
 
     [Fact]
