@@ -200,8 +200,9 @@ internal sealed partial class EmrPoller : IAsyncDisposable
                 await Task.Delay(delay, _time, token).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        catch (Exception) when (token.IsCancellationRequested)
         {
+            // Disposed: whatever the last tick was doing is moot; DisposeAsync tells the subscribers.
             lock (_lock)
             {
                 _loop = null;
@@ -244,7 +245,11 @@ internal sealed partial class EmrPoller : IAsyncDisposable
             {
                 observation = await ObserveAsync(subscription, listed, token).ConfigureAwait(false);
             }
-            catch (Exception e) when (!token.IsCancellationRequested && IsRetryable(e))
+            catch (Exception) when (token.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception e) when (IsRetryable(e))
             {
                 // The account is throttled: stop this tick (the clusters already seen still get their observations).
                 retry = e;
@@ -253,8 +258,11 @@ internal sealed partial class EmrPoller : IAsyncDisposable
             catch (Exception e) when (e is AwsServiceException or InvalidDataException)
             {
                 // A definite refusal about this cluster (access denied, an unknown id): only its run loses track.
-                Remove(subscription);
-                subscription.Lost(e);
+                if (TryRemove(subscription))
+                {
+                    subscription.Lost(e);
+                }
+
                 continue;
             }
 
@@ -350,7 +358,7 @@ internal sealed partial class EmrPoller : IAsyncDisposable
         {
             if (await subscription.Observe(observation, token).ConfigureAwait(false))
             {
-                Remove(subscription);
+                _ = TryRemove(subscription);
             }
         }
         catch (OperationCanceledException)
@@ -359,12 +367,24 @@ internal sealed partial class EmrPoller : IAsyncDisposable
         catch (Exception e)
         {
             // The subscriber words its own failures; anything it lets through ends only its subscription.
-            Remove(subscription);
-            subscription.Lost(e);
+            if (TryRemove(subscription))
+            {
+                subscription.Lost(e);
+            }
         }
     }
 
-    private void Remove(EmrSubscription subscription) => _ = Unfollow(subscription);
+    /// <summary>Stops following; false when the subscription had gone already (its owner detached, or the poller stopped).</summary>
+    private bool TryRemove(EmrSubscription subscription)
+    {
+        lock (_lock)
+        {
+            var was = !subscription.Removed;
+            subscription.Removed = true;
+            _subscriptions.Remove(subscription);
+            return was;
+        }
+    }
 
     /// <summary>Stops following; returns the observation being delivered, if any.</summary>
     private Task Unfollow(EmrSubscription subscription)
