@@ -15,7 +15,8 @@ the part of EMR that OneOff relies on, with S3 on moto (another process, reached
   that could reach the host; then each step's argv runs on the primary node (spark-submit runs a pyspark stand-in).
 * Step and bootstrap logs reach the LogUri gzipped, after a delay.
 * Test-only endpoints: POST /_faults (arm faults), GET /_faults, GET /_clusters, GET /_health,
-  POST /_nodes/shutdown (what the shutdown shim calls).
+  POST /_nodes/shutdown (what the shutdown shim calls), GET /_calls (every EMR call received: counts per operation
+  and the last calls with time, cluster and whether it was throttled), DELETE /_calls (start counting again).
 
 Sources are named beside each modelled behaviour:
   [model]  the EMR service model (botocore emr/2009-03-31/service-2.json), as summarised in ../shared/aws-protocols.md s3
@@ -399,6 +400,7 @@ class Faults:
         self.throttle_operations = None
         self.executor_loss = 0
         self.slow_start = []          # seconds
+        self.step_linger = []         # {"step": name, "seconds": s}
 
     def arm(self, body):
         with self.lock:
@@ -424,13 +426,18 @@ class Faults:
                 self.executor_loss += int(body["executorLoss"]) if not isinstance(body["executorLoss"], bool) else 1
             if "slowStart" in body:
                 self.slow_start.append(float(body["slowStart"]))
+            if "stepLinger" in body:
+                value = body["stepLinger"]
+                if not isinstance(value, dict) or not value.get("step"):
+                    raise ValueError('stepLinger must be {"step": name, "seconds": s}')
+                self.step_linger.append({"step": str(value["step"]), "seconds": float(value.get("seconds", 2))})
 
     def snapshot(self):
         with self.lock:
             return {"bootstrapFailure": self.bootstrap_failure, "stepFailure": self.step_failure,
                     "capacityError": self.capacity_error, "throttle": self.throttle,
                     "throttleOperations": self.throttle_operations, "executorLoss": self.executor_loss,
-                    "slowStart": self.slow_start}
+                    "slowStart": self.slow_start, "stepLinger": self.step_linger}
 
     def take_throttle(self, operation):
         with self.lock:
@@ -455,6 +462,35 @@ class Faults:
             return False
 
 
+class Calls:
+    """Every EMR operation received (a test counts a poller's calls with it): counts, and the last MAX calls."""
+
+    MAX = 20000
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.clear()
+
+    def clear(self):
+        self.counts = {}
+        self.calls = []
+        self.since = time.time()
+
+    def record(self, operation, body, throttled):
+        cluster = body.get("ClusterId") or body.get("JobFlowId")
+        if cluster is None and body.get("JobFlowIds"):
+            cluster = ",".join(str(i) for i in body["JobFlowIds"])
+        with self.lock:
+            self.counts[operation] = self.counts.get(operation, 0) + 1
+            self.calls.append({"t": round(time.time(), 4), "op": operation, "cluster": cluster, "throttled": throttled})
+            if len(self.calls) > self.MAX:
+                del self.calls[: len(self.calls) - self.MAX]
+
+    def snapshot(self):
+        with self.lock:
+            return {"since": self.since, "counts": dict(self.counts), "calls": list(self.calls)}
+
+
 class StandIn:
     def __init__(self, cfg):
         self.cfg = cfg
@@ -462,6 +498,7 @@ class StandIn:
         self.order = []
         self.lock = threading.RLock()
         self.faults = Faults()
+        self.calls = Calls()
         self._s3 = None
         self._s3_lock = threading.Lock()
         self.stopping = False
@@ -951,8 +988,12 @@ class Lifecycle:
         os.makedirs(folder, exist_ok=True)
         step.log_dir = folder
         extra = {"EMR_STANDIN_STEP_ID": step.id}
-        if faults.take_executor_loss():
+        # An executor can only be lost in a step that runs Spark: the fault waits for the first spark-submit step
+        # (OneOff's generate and publish steps run oneoff-job directly; [mg] "Work with steps using the AWS CLI and
+        # console": a command-runner.jar step that is not spark-submit runs no executors).
+        if step.args[:1] == ["spark-submit"] and faults.take_executor_loss():
             extra["PYSPARK_STANDIN_LOSE_EXECUTOR"] = "1"
+        linger = faults.take_list("step_linger", lambda f: f["step"] == step.name)
         forced = faults.take_list("step_failure", lambda name: name == step.name)
         if step.jar != "command-runner.jar":
             argv = ["/bin/sh", "-c", f"echo 'stand-in: only command-runner.jar steps run here, not {step.jar}' >&2; exit 1"]
@@ -975,6 +1016,11 @@ class Lifecycle:
                     err.write(f"stand-in: could not start the step: {e}\n".encode())
                     step.proc = None
             code = step.proc.wait() if step.proc else 127
+        if linger is not None and code == 0:
+            # [inf] EMR marks a step COMPLETED some time after its command returns (the step's logs are pushed and the
+            # state is recorded first; the console shows a step RUNNING for seconds after its process ended): a cancel
+            # can land after the step's work is done but before the step is COMPLETED. The fault holds that window open.
+            c.wait(linger["seconds"])
         with c.lock:
             step.ended = time.time()
             if c.terminate_request:
@@ -1126,6 +1172,8 @@ def make_handler(server):
                 return self.reply(200, server.inspect(), "application/json")
             if self.path == "/_faults":
                 return self.reply(200, server.faults.snapshot(), "application/json")
+            if self.path == "/_calls":
+                return self.reply(200, server.calls.snapshot(), "application/json")
             self.reply(404, {"message": "not found"}, "application/json")
 
         def do_DELETE(self):
@@ -1133,6 +1181,10 @@ def make_handler(server):
                 with server.faults.lock:
                     server.faults.clear()
                 return self.reply(200, server.faults.snapshot(), "application/json")
+            if self.path == "/_calls":
+                with server.calls.lock:
+                    server.calls.clear()
+                return self.reply(200, {"cleared": True}, "application/json")
             self.reply(404, {"message": "not found"}, "application/json")
 
         def do_POST(self):
@@ -1157,7 +1209,9 @@ def make_handler(server):
                     # valid (registered) AWS access key ID or X.509 certificate." SigV4 itself is not checked.
                     raise ApiError("MissingAuthenticationTokenException", "Missing Authentication Token", 403)
                 body = self.body()
-                if server.faults.take_throttle(operation):
+                throttled = server.faults.take_throttle(operation)
+                server.calls.record(operation, body, throttled)
+                if throttled:
                     # [api] Common Errors: ThrottlingException 400, "The request was denied due to request throttling."
                     raise ApiError("ThrottlingException", "Rate exceeded")
                 result = getattr(server, operation)(body)

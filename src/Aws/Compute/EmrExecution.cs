@@ -15,14 +15,17 @@ using OneOff.Core.Storage;
 namespace OneOff.Aws.Compute;
 
 /// <summary>
-/// One cluster followed by one polling loop (ARCHITECTURE.md, "The EMR path" item 4): <c>DescribeCluster</c>, then
-/// <c>ListSteps</c> once the cluster runs, then the store-progress scan while <c>train</c> runs; at least
-/// <see cref="EmrJobRunnerOptions.PollSeconds"/> apart, with jittered exponential back-off when EMR throttles.
-/// Events: <see cref="JobStarted"/> first (when known), a <see cref="JobPhase"/> whenever the phase text of
-/// <see cref="EmrRunState.Map"/> changes, a <see cref="JobModelDone"/> per size found, <see cref="JobPublished"/>
-/// when the manifest exists at the end, else <see cref="JobFailed"/> with the completion's reason (the phase says
-/// "failed" as soon as the cluster has ended; the reason waits up to <see cref="EmrOptions.LogWaitMinutes"/> for the
-/// failed step's or bootstrap action's log to add its last lines).
+/// One followed cluster, a subscriber of its runner's <see cref="EmrPoller"/> (ARCHITECTURE.md, "The EMR path"
+/// item 4): the poller hands it what EMR says of the cluster and its steps each tick; it runs the store-progress
+/// scan while <c>train</c> runs (and once at the end), maps all of it with <see cref="EmrRunState.Map"/>, and
+/// terminates a cluster still starting after <see cref="EmrOptions.StartTimeoutMinutes"/>.
+/// Events: <see cref="JobStarted"/> first (when known), a <see cref="JobPhase"/> whenever the phase text changes, a
+/// <see cref="JobModelDone"/> per size found, <see cref="JobPublished"/> when the manifest exists at the end, else
+/// <see cref="JobFailed"/> with the completion's reason (the phase says "failed" as soon as the cluster has ended;
+/// the reason waits, on this execution's own task and not the poller's, up to <see cref="EmrOptions.LogWaitMinutes"/>
+/// for the failed step's or bootstrap action's log to add its last lines). Disposing detaches (the cluster ends
+/// itself; a restarted control plane re-attaches); <see cref="CancelAsync"/> terminates the cluster and follows it
+/// to TERMINATED, where the manifest decides.
 /// </summary>
 internal sealed partial class EmrExecution : IJobExecution
 {
@@ -31,6 +34,7 @@ internal sealed partial class EmrExecution : IJobExecution
     private readonly EmrClient _emr;
     private readonly S3ObjectStore _store;
     private readonly StoreProgress _progress;
+    private readonly EmrPoller _poller;
     private readonly EmrOptions _options;
     private readonly EmrJobRunnerOptions _runnerOptions;
     private readonly string _clusterId;
@@ -40,17 +44,23 @@ internal sealed partial class EmrExecution : IJobExecution
     private readonly TimeProvider _time;
     private readonly Channel<JobEvent> _events = Channel.CreateUnbounded<JobEvent>(new() { SingleReader = true, SingleWriter = true });
     private readonly CancellationTokenSource _detach = new();
+    private readonly TaskCompletionSource<EmrObservation> _final = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly HashSet<int> _done = [];
     private readonly Task<JobExit> _completion;
     private JobStarted? _started;
+    private string? _phase;
+    private string? _timedOutPhase;
+    private bool _published;
     private volatile bool _cancelRequested;
 
     public EmrExecution(
-        EmrClient emr, S3ObjectStore store, EmrOptions options, EmrJobRunnerOptions runnerOptions, string clusterId, string runId,
+        EmrClient emr, S3ObjectStore store, EmrPoller poller, EmrOptions options, EmrJobRunnerOptions runnerOptions, string clusterId, string runId,
         JobStarted? started, DateTimeOffset createdAt, ILogger logger, TimeProvider time)
     {
         _emr = emr;
         _store = store;
         _progress = new StoreProgress(store);
+        _poller = poller;
         _options = options;
         _runnerOptions = runnerOptions;
         _clusterId = clusterId;
@@ -132,77 +142,95 @@ internal sealed partial class EmrExecution : IJobExecution
             _events.Writer.TryWrite(_started);
         }
 
-        var done = new HashSet<int>();
-        string? phase = null;
-        string? timedOutPhase = null;
-        var failures = 0;
-        while (true)
+        EmrObservation final;
+        await using (_poller.Follow(_clusterId, _createdAt, ObserveAsync, Lost).ConfigureAwait(false))
         {
-            Cluster cluster;
-            IReadOnlyList<StepSummary> steps;
-            bool published;
+            // Disposing the subscription (also when detached) waits for an observation in progress: none writes after this.
+            final = await _final.Task.WaitAsync(token).ConfigureAwait(false);
+        }
+
+        return await FinishAsync(final.Cluster, final.Steps, _published, _timedOutPhase, token).ConfigureAwait(false);
+    }
+
+    private void Lost(Exception e)
+    {
+        if (e is OperationCanceledException)
+        {
+            // The poller stopped (its runner was disposed: the control plane is going away): detached, as DisposeAsync.
+            _final.TrySetCanceled();
+        }
+        else
+        {
+            _final.TrySetException(e);
+        }
+    }
+
+    /// <summary>One tick's view of the cluster (from <see cref="EmrPoller"/>): events, the start timeout; true once the cluster has ended.</summary>
+    private async Task<bool> ObserveAsync(EmrObservation observation, CancellationToken pollerToken)
+    {
+        var (cluster, steps) = observation;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(pollerToken, _detach.Token);
+        var token = linked.Token;
+        var state = cluster.Status?.State;
+        var final = EmrClusterState.IsFinal(state);
+        try
+        {
+            if (_started is null && StartedFromSteps(_runId, steps) is { } synthesised)
+            {
+                _started = synthesised;
+                _events.Writer.TryWrite(synthesised);
+            }
+
+            if (final || TrainHasBegun(steps))
+            {
+                var scan = await _progress.ScanAsync(_runId, _done, token).ConfigureAwait(false);
+                foreach (var model in scan.Models)
+                {
+                    _done.Add(model.NHidden);
+                    _events.Writer.TryWrite(model);
+                }
+
+                _published = scan.Published;
+            }
+        }
+        catch (Exception e) when (!token.IsCancellationRequested && IsRetryable(e))
+        {
+            // The store answered slowly or not at all: the next tick scans again.
+            LogScanFailed(_logger, _clusterId, _runId, e.Message);
+            return false;
+        }
+
+        var total = _started?.HiddenSizes.Length ?? 0;
+        var status = EmrRunState.Map(state, cluster.Status?.StateChangeReason?.Code, steps, _published, total > 0 ? new EmrTrainingProgress(_done.Count, total) : null);
+        if (!string.Equals(status.Phase, _phase, StringComparison.Ordinal))
+        {
+            _phase = status.Phase;
+            _events.Writer.TryWrite(new JobPhase(_phase));
+        }
+
+        if (final)
+        {
+            _final.TrySetResult(observation);
+            return true;
+        }
+
+        if (_timedOutPhase is null && state is EmrClusterState.Starting or EmrClusterState.Bootstrapping
+            && _time.GetUtcNow() - _createdAt > TimeSpan.FromMinutes(_options.StartTimeoutMinutes))
+        {
+            _timedOutPhase = status.Phase;
+            LogStartTimedOut(_logger, _clusterId, _runId, _options.StartTimeoutMinutes, status.Phase);
             try
             {
-                cluster = (await _emr.DescribeClusterAsync(new DescribeClusterRequest { ClusterId = _clusterId }, token).ConfigureAwait(false)).Cluster
-                    ?? throw new InvalidDataException($"DescribeCluster returned no cluster for {_clusterId}.");
-                var state = cluster.Status?.State;
-                var final = EmrClusterState.IsFinal(state);
-                steps = state is EmrClusterState.Running or EmrClusterState.Waiting or EmrClusterState.Terminating || final
-                    ? await _emr.ListAllStepsAsync(new ListStepsRequest { ClusterId = _clusterId }, token).ToListAsync(token).ConfigureAwait(false)
-                    : [];
-                if (_started is null && StartedFromSteps(_runId, steps) is { } synthesised)
-                {
-                    _started = synthesised;
-                    _events.Writer.TryWrite(synthesised);
-                }
-
-                published = false;
-                if (final || TrainHasBegun(steps))
-                {
-                    var scan = await _progress.ScanAsync(_runId, done, token).ConfigureAwait(false);
-                    foreach (var model in scan.Models)
-                    {
-                        done.Add(model.NHidden);
-                        _events.Writer.TryWrite(model);
-                    }
-
-                    published = scan.Published;
-                }
-
-                failures = 0;
-            }
-            catch (Exception e) when (!token.IsCancellationRequested && IsRetryable(e))
-            {
-                // Throttling is the most reported EMR client problem: back off (jittered, exponential), then poll again.
-                failures++;
-                LogPollBackoff(_logger, _clusterId, failures, e.Message);
-                await Task.Delay(Backoff(_runnerOptions.PollInterval, failures), _time, token).ConfigureAwait(false);
-                continue;
-            }
-
-            var total = _started?.HiddenSizes.Length ?? 0;
-            var status = EmrRunState.Map(cluster.Status?.State, cluster.Status?.StateChangeReason?.Code, steps, published, total > 0 ? new EmrTrainingProgress(done.Count, total) : null);
-            if (!string.Equals(status.Phase, phase, StringComparison.Ordinal))
-            {
-                phase = status.Phase;
-                _events.Writer.TryWrite(new JobPhase(phase));
-            }
-
-            if (EmrClusterState.IsFinal(cluster.Status?.State))
-            {
-                return await FinishAsync(cluster, steps, published, timedOutPhase, token).ConfigureAwait(false);
-            }
-
-            if (timedOutPhase is null && cluster.Status?.State is EmrClusterState.Starting or EmrClusterState.Bootstrapping
-                && _time.GetUtcNow() - _createdAt > TimeSpan.FromMinutes(_options.StartTimeoutMinutes))
-            {
-                timedOutPhase = status.Phase;
-                LogStartTimedOut(_logger, _clusterId, _runId, _options.StartTimeoutMinutes, status.Phase);
                 await TerminateAsync(token).ConfigureAwait(false);
             }
-
-            await Task.Delay(_runnerOptions.PollInterval, _time, token).ConfigureAwait(false);
+            catch (InvalidOperationException e)
+            {
+                _final.TrySetException(e);
+                return true;
+            }
         }
+
+        return false;
     }
 
     private async Task<JobExit> FinishAsync(Cluster cluster, IReadOnlyList<StepSummary> steps, bool published, string? timedOutPhase, CancellationToken token)
@@ -394,8 +422,7 @@ internal sealed partial class EmrExecution : IJobExecution
         }
     }
 
-    private static bool IsRetryable(Exception e) =>
-        e is AwsThrottlingException or TimeoutException or HttpRequestException || e is AwsServiceException { IsTransient: true };
+    private static bool IsRetryable(Exception e) => EmrPoller.IsRetryable(e);
 
     /// <summary>Whether <c>train</c> (or a later step) has started: only then can sizes be done.</summary>
     private static bool TrainHasBegun(IReadOnlyList<StepSummary> steps) =>
@@ -442,8 +469,8 @@ internal sealed partial class EmrExecution : IJobExecution
             : null;
     }
 
-    [LoggerMessage(EventId = 2211, Level = LogLevel.Warning, Message = "Polling EMR cluster {ClusterId} failed ({Failures} in a row: {Error}); backing off")]
-    private static partial void LogPollBackoff(ILogger logger, string clusterId, int failures, string error);
+    [LoggerMessage(EventId = 2211, Level = LogLevel.Warning, Message = "Looking in the store for the progress of run {RunId} (cluster {ClusterId}) failed ({Error}); looking again at the next poll")]
+    private static partial void LogScanFailed(ILogger logger, string clusterId, string runId, string error);
 
     [LoggerMessage(EventId = 2212, Level = LogLevel.Information, Message = "Terminating EMR cluster {ClusterId} of run {RunId} on request")]
     private static partial void LogCancelling(ILogger logger, string clusterId, string runId);

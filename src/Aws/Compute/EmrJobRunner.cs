@@ -67,10 +67,13 @@ public sealed class EmrJobRunnerOptionsValidator : IValidateOptions<EmrJobRunner
 /// Runs a run's study on a throwaway EMR cluster (ARCHITECTURE.md, "The EMR path" items 2, 4, 5, 6): uploads the
 /// job bundle once per content, starts the cluster with <see cref="EmrClusterRequest.Build"/> (tagged with the
 /// submission key, so that an ambiguous RunJobFlow failure is resolved by finding the cluster, never by starting a
-/// second one), and follows it with one poller per execution. The handle is <c>emr:{clusterId}</c>. Disposing an
-/// execution detaches from the cluster (it ends itself); <see cref="IJobExecution.CancelAsync"/> terminates it.
+/// second one), and follows every cluster it started or re-attached to with ONE <see cref="EmrPoller"/> (its
+/// summary says which calls a tick makes: one ListClusters for all runs, ListSteps only where steps can move). The
+/// handle is <c>emr:{clusterId}</c>. Disposing an execution detaches from the cluster (it ends itself);
+/// <see cref="IJobExecution.CancelAsync"/> terminates it. Disposing the runner stops the poller; its executions end
+/// detached, their clusters running on.
 /// </summary>
-public sealed partial class EmrJobRunner : IJobRunner
+public sealed partial class EmrJobRunner : IJobRunner, IAsyncDisposable, IDisposable
 {
     /// <summary>The <see cref="JobHandle.Runner"/> of this runner's handles.</summary>
     public const string RunnerName = "emr";
@@ -84,6 +87,7 @@ public sealed partial class EmrJobRunner : IJobRunner
     private readonly BundleUploader _uploader;
     private readonly ILogger<EmrJobRunner> _logger;
     private readonly TimeProvider _time;
+    private readonly EmrPoller _poller;
 
     /// <summary>Creates a runner whose clusters write to <paramref name="store"/>.</summary>
     internal EmrJobRunner(
@@ -104,12 +108,26 @@ public sealed partial class EmrJobRunner : IJobRunner
         _uploader = new BundleUploader(store, loggers.CreateLogger<BundleUploader>());
         _logger = loggers.CreateLogger<EmrJobRunner>();
         _time = timeProvider ?? TimeProvider.System;
+        _poller = new EmrPoller(emr, runnerOptions.PollInterval, loggers.CreateLogger<EmrPoller>(), _time);
     }
+
+    /// <summary>How many clusters this runner's poller follows now (for tests and diagnostics).</summary>
+    internal int Followed => _poller.Followed;
+
+    /// <summary>Whether this runner's poller is polling now (only while it follows a cluster).</summary>
+    internal bool IsPolling => _poller.IsRunning;
+
+    /// <summary>Stops the poller (started with the first execution, stopped when none is followed); executions still followed end detached.</summary>
+    public ValueTask DisposeAsync() => _poller.DisposeAsync();
+
+    /// <inheritdoc cref="DisposeAsync"/>
+    public void Dispose() => _poller.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <inheritdoc />
     public async Task<IJobExecution> StartAsync(JobRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ObjectDisposedException.ThrowIf(_poller.IsDisposed, this);
         cancellationToken.ThrowIfCancellationRequested();
         var bundle = await GetBundleAsync(cancellationToken).ConfigureAwait(false);
         BundleLocation location;
@@ -128,7 +146,7 @@ public sealed partial class EmrJobRunner : IJobRunner
         var clusterId = await SubmitAsync(body, request.RunId, request.SubmissionKey, cancellationToken).ConfigureAwait(false);
         LogStarted(_logger, clusterId, request.RunId, request.SubmissionKey);
         var started = new JobStarted(request.RunId, request.Parameters.HiddenSizes, request.Parameters.MaxIter);
-        return new EmrExecution(_emr, _store, _options, _runnerOptions, clusterId, request.RunId, started, _time.GetUtcNow(), _logger, _time);
+        return new EmrExecution(_emr, _store, _poller, _options, _runnerOptions, clusterId, request.RunId, started, _time.GetUtcNow(), _logger, _time);
     }
 
     /// <inheritdoc />
@@ -136,6 +154,7 @@ public sealed partial class EmrJobRunner : IJobRunner
     {
         ArgumentNullException.ThrowIfNull(handle);
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        ObjectDisposedException.ThrowIf(_poller.IsDisposed, this);
         if (!string.Equals(handle.Runner, RunnerName, StringComparison.Ordinal) || !IsClusterId(handle.Id))
         {
             return null;
@@ -166,7 +185,7 @@ public sealed partial class EmrJobRunner : IJobRunner
 
         LogAttached(_logger, handle.Id, runId, cluster.Status.State);
         var createdAt = cluster.Status.Timeline?.CreationDateTime ?? _time.GetUtcNow();
-        return new EmrExecution(_emr, _store, _options, _runnerOptions, handle.Id, runId, started: null, createdAt, _logger, _time);
+        return new EmrExecution(_emr, _store, _poller, _options, _runnerOptions, handle.Id, runId, started: null, createdAt, _logger, _time);
     }
 
     /// <inheritdoc />

@@ -324,7 +324,9 @@ internal sealed class EmrJobRunnerStand(StandInsFixture standins)
         }
 
         var runnerOptions = new EmrJobRunnerOptions { PollSeconds = 0.3, BundleFolder = bundleFolder ?? _bundleFolder };
-        return new EmrJobRunner(emr, Store, emrOptions, runnerOptions, s_deployment, NullLoggerFactory.Instance, time);
+        var runner = new EmrJobRunner(emr, Store, emrOptions, runnerOptions, s_deployment, NullLoggerFactory.Instance, time);
+        _owned.Add(runner);
+        return runner;
     }
 
     public async ValueTask DisposeAsync()
@@ -344,7 +346,8 @@ internal sealed class EmrJobRunnerStand(StandInsFixture standins)
         }
         finally
         {
-            foreach (var owned in _owned)
+            // Runners (and their pollers) before the clients they call.
+            foreach (var owned in Enumerable.Reverse(_owned))
             {
                 owned.Dispose();
             }
