@@ -1,6 +1,7 @@
 using OneOff.Dashboard.Authentication;
 using OneOff.Dashboard.Configuration;
 using OneOff.Dashboard.Health;
+using OneOff.Dashboard.Smoke;
 
 if (args is [HealthProbe.Verb, ..])
 {
@@ -10,6 +11,11 @@ if (args is [HealthProbe.Verb, ..])
 if (args is [PasswordResetVerb.Verb, ..])
 {
     return await PasswordResetVerb.RunAsync(args[1..], Console.Out, Console.Error);
+}
+
+if (args is [SmokeVerb.Verb, ..])
+{
+    return await SmokeVerb.RunAsync(args[1..], Console.Out, Console.Error, Environment.GetEnvironmentVariable);
 }
 
 // The app's own files (wwwroot, appsettings.json, the job) are found from its install folder wherever it is
