@@ -117,8 +117,15 @@ public sealed partial class AwsJourneyTests(AwsDashboardFixture fixture) : IClas
         Assert.True(phases.ToList().IndexOf("publishing") > phases.ToList().FindIndex(p => p.StartsWith("training", StringComparison.Ordinal)), string.Join(" → ", phases));
         await Assertions.Expect(page.Locator(".progress-table tbody tr")).ToHaveCountAsync(2);
         await Assertions.Expect(page.Locator(".run-cost")).ToContainTextAsync("estimated from list prices");
-        // Until the Athena engine lands, the results card says why it has no plots, in plain words.
-        await Assertions.Expect(page.Locator("#results")).ToContainTextAsync("Athena");
+        // The plots come from Athena (the stand-in runs the catalog's SQL on DuckDB over the run's objects in S3).
+        await WithDashboardLogAsync(() => DashboardJourneyTests.ExpectEveryChartDrawnAsync(page, points: 300, sizes: 2));
+        var athenaQueries = await AthenaQueriesAsync();
+        await page.ReloadAsync();
+        await WithDashboardLogAsync(() => DashboardJourneyTests.ExpectEveryChartDrawnAsync(page, points: 300, sizes: 2));
+        await WholePageShotAsync(page, Shot("aws-03b-charts.png"));
+        Assert.True(athenaQueries > 0);
+        // A second view, after a reload of the page, runs no Athena query at all (HybridCache).
+        Assert.Equal(athenaQueries, await AthenaQueriesAsync());
 
         var keys = await KeysAsync($"{fixture.Deployment.Prefix}/runs/{runId}/");
         Assert.Contains($"{fixture.Deployment.Prefix}/runs/{runId}/_manifest.json", keys);
@@ -163,6 +170,34 @@ public sealed partial class AwsJourneyTests(AwsDashboardFixture fixture) : IClas
 
     private async Task<IReadOnlyList<(string Id, string Name, string State)>> ClustersOfAsync(string runId) =>
         [.. (await fixture.Deployment.ClustersAsync()).Where(c => c.Name.EndsWith(" " + runId, StringComparison.Ordinal))];
+
+    /// <summary>Runs <paramref name="check"/>; when it fails, the failure carries the end of the dashboard's own log.</summary>
+    private async Task WithDashboardLogAsync(Func<Task> check)
+    {
+        try
+        {
+            await check();
+        }
+        catch (Exception e) when (e is PlaywrightException or TimeoutException)
+        {
+            var log = fixture.Dashboard.Output;
+            var athena = fixture.Deployment.WorkFolder is { } work && File.Exists(Path.Combine(work, "athena-standin.log"))
+                ? await File.ReadAllTextAsync(Path.Combine(work, "athena-standin.log"))
+                : "(no log)";
+            throw new InvalidOperationException(
+                $"{e.Message}\n--- the dashboard's log (end) ---\n{log[Math.Max(0, log.Length - 6000)..]}\n--- the Athena stand-in's log (end) ---\n{athena[Math.Max(0, athena.Length - 4000)..]}", e);
+        }
+    }
+
+    /// <summary>How many queries the Athena stand-in has been asked to start (its calls log).</summary>
+    private async Task<int> AthenaQueriesAsync()
+    {
+        using var http = new HttpClient();
+        var calls = System.Text.Json.Nodes.JsonNode.Parse(await http.GetStringAsync(new Uri(new Uri(fixture.Deployment.Exports["ATHENA_STANDIN_URL"]), "/_calls")))!;
+        return (int?)calls["counts"]?["StartQueryExecution"] ?? 0;
+    }
+
+    private static Task WholePageShotAsync(IPage page, string path) => DashboardJourneyTests.WholePageShotAsync(page, path);
 
     private async Task<List<string>> KeysAsync(string prefix)
     {

@@ -138,10 +138,11 @@ public sealed partial class DashboardJourneyTests(BrowserFixture fixture) : ICla
     /// The plots appeared without a reload (the page was open while the run went on), and each chart drew its data:
     /// SVG traces and heatmap images, and for the WebGL training data, coloured pixels on its WebGL canvas.
     /// </summary>
-    private static async Task ExpectEveryChartDrawnAsync(IPage page)
+    /// <summary>Every chart of a run of <paramref name="points"/> training points and <paramref name="sizes"/> hidden sizes is there and drawn.</summary>
+    internal static async Task ExpectEveryChartDrawnAsync(IPage page, int points = 2000, int sizes = 3)
     {
         var results = page.Locator("#results");
-        string[] names = ["Training data (2,000 points)", "Decision surface, N = ", "Decision surfaces of every hidden-layer size",
+        string[] names = [$"Training data ({points.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} points)", "Decision surface, N = ", "Decision surfaces of every hidden-layer size",
             "Accuracy and surface agreement against the hidden-layer size", "Training loss of every hidden-layer size"];
         await Assertions.Expect(results.GetByRole(AriaRole.Figure)).ToHaveCountAsync(names.Length, new() { Timeout = 30_000 });
         foreach (var name in names)
@@ -161,9 +162,9 @@ public sealed partial class DashboardJourneyTests(BrowserFixture fixture) : ICla
             $"The training data should show green X, red O and blue B points; the canvas has {training.Green} green, {training.Red} red and {training.Blue} blue pixels.");
         var surface = await DrawnAsync(results, names[1], d => d.Images >= 1);
         Assert.True(surface.Traces >= 1, $"The decision surface drew {surface.Traces} SVG traces (the true boundary is missing).");
-        await DrawnAsync(results, names[2], d => d.Images >= 3);
+        await DrawnAsync(results, names[2], d => d.Images >= sizes);
         var accuracy = await DrawnAsync(results, names[3], d => d.Traces >= 3);
-        var loss = await DrawnAsync(results, names[4], d => d.Traces >= 3 || d.GlPixels > 0);
+        var loss = await DrawnAsync(results, names[4], d => d.Traces >= sizes || d.GlPixels > 0);
         Assert.True(accuracy.Plotted && loss.Plotted);
     }
 
@@ -200,7 +201,7 @@ public sealed partial class DashboardJourneyTests(BrowserFixture fixture) : ICla
     /// The whole page through a viewport as tall as the page: a full-page capture of Chromium loses what the WebGL
     /// canvases drew (they are redrawn blank when the capture resizes the view).
     /// </summary>
-    private static async Task WholePageShotAsync(IPage page, string path)
+    internal static async Task WholePageShotAsync(IPage page, string path)
     {
         var viewport = page.ViewportSize ?? new PageViewportSizeResult { Width = 1360, Height = 900 };
         var height = await page.EvaluateAsync<int>("document.documentElement.scrollHeight");

@@ -25,6 +25,9 @@ public sealed class StandInDeployment : IAsyncDisposable
     /// <summary>The <c>export NAME=value</c> lines: endpoints, test credentials, every <c>OneOff__…</c> setting of the deployment.</summary>
     public IReadOnlyDictionary<string, string> Exports { get; }
 
+    /// <summary>The folder of the stand-ins' logs and nodes (start's <c># logs and node folders under …</c> line), or null.</summary>
+    public string? WorkFolder { get; private init; }
+
     /// <summary>The EMR stand-in.</summary>
     public Uri EmrEndpoint => new(Exports["AWS_ENDPOINT_URL_EMR"]);
 
@@ -40,6 +43,9 @@ public sealed class StandInDeployment : IAsyncDisposable
         var launch = await LaunchAsync(standinArguments);
         return launch.Process is { } process
             ? new StandInDeployment(process, launch.Exports)
+            {
+                WorkFolder = launch.Lines.Select(l => l.IndexOf("# logs and node folders under ", StringComparison.Ordinal) is 0 ? l[30..].Split(';')[0].Trim() : null).FirstOrDefault(f => f is not null),
+            }
             : throw new InvalidOperationException(launch.Error);
     }
 
