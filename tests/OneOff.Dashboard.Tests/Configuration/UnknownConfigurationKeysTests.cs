@@ -25,6 +25,9 @@ public sealed class UnknownConfigurationKeysTests
             ["OneOff:Proxy:KnownProxies:0"] = "10.0.0.5",
             ["OneOff:auth:requiretwofactorforadmins"] = "true",
             ["OneOff:Aws:Emr:ReleaseLabel"] = "emr-7.1.0",
+            ["OneOff:Aws:Emr:BundleFolder"] = "/srv/bundle",
+            ["OneOff:Aws:Emr:PollSeconds"] = "1",
+            ["OneOff:Aws:Athena:ResultReuseMinutes"] = "30",
             ["Logging:LogLevel:Default"] = "Information",
         }).Build();
 
