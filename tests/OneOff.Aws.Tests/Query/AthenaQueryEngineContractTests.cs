@@ -1,0 +1,105 @@
+using Amazon.S3.Model;
+using Microsoft.Extensions.Logging.Abstractions;
+using OneOff.Aws.Query;
+using OneOff.Aws.Storage;
+using OneOff.Aws.Tests.StandIns;
+using OneOff.Core.Query;
+using OneOff.Testing;
+
+namespace OneOff.Aws.Tests.Query;
+
+/// <summary>
+/// The fixture's runs (written by the real job) uploaded to the stand-ins' S3 under the deployment's prefix, once for
+/// the class: what a published EMR run leaves in the bucket.
+/// </summary>
+public sealed class UploadedRunsFixture : IAsyncLifetime
+{
+    private readonly PublishedRunFixture _runs = new();
+
+    public PublishedRunFixture Runs => _runs;
+
+    public async ValueTask InitializeAsync() => await _runs.InitializeAsync();
+
+    /// <summary>Uploads every file under the runs' root to <c>s3://{bucket}/{prefix}/</c> (once).</summary>
+    public async Task UploadAsync(StandInsFixture standins)
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            if (_uploaded)
+            {
+                return;
+            }
+
+            using var s3 = standins.S3();
+            foreach (var file in Directory.EnumerateFiles(_runs.Root, "*", SearchOption.AllDirectories))
+            {
+                var relative = Path.GetRelativePath(_runs.Root, file).Replace('\\', '/');
+                await s3.PutObjectAsync(new PutObjectRequest { BucketName = standins.Bucket, Key = $"{standins.Prefix}/{relative}", FilePath = file });
+            }
+
+            _uploaded = true;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public ValueTask DisposeAsync() => _runs.DisposeAsync();
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private bool _uploaded;
+}
+
+/// <summary>
+/// The <see cref="IQueryEngine"/> contract on <see cref="AthenaQueryEngine"/> against the Athena stand-in (the DDL the
+/// engine sends builds its catalog; the catalog's SQL runs on DuckDB over the run's objects fetched from S3): the
+/// same answers as DuckDB over the same files (<c>DuckDbQueryEngineTests</c> runs the same class locally).
+/// </summary>
+[Collection(StandInsCollection.Name)]
+public sealed class AthenaQueryEngineContractTests : QueryEngineContractTests, IClassFixture<UploadedRunsFixture>, IAsyncLifetime
+{
+    private readonly StandInsFixture _standins;
+    private readonly UploadedRunsFixture _uploaded;
+
+    public AthenaQueryEngineContractTests(StandInsFixture standins, UploadedRunsFixture uploaded)
+        : base(uploaded.Runs)
+    {
+        _standins = standins;
+        _uploaded = uploaded;
+    }
+
+    public async ValueTask InitializeAsync()
+    {
+        _standins.SkipIfUnavailable();
+        await _uploaded.UploadAsync(_standins);
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    protected override IQueryEngine NewEngine()
+    {
+        var client = _standins.Athena();
+        var s3 = _standins.S3();
+        var root = new S3Root(_standins.Bucket, _standins.Prefix + "/");
+        var settings = new AthenaSettings(_standins.AthenaDatabase, _standins.AthenaWorkGroup, _standins.AthenaOutputLocation, 60, TimeSpan.FromSeconds(60), InlineValues: false)
+        {
+            FirstPollDelay = TimeSpan.FromMilliseconds(20),
+        };
+        var runner = new AthenaQueryRunner(client, settings, TimeProvider.System, NullLogger.Instance);
+        return new AthenaQueryEngine(
+            runner, new AthenaCatalog(runner, root, NullLogger.Instance), new S3ObjectStore(s3, root), new AthenaResultFiles(s3), new AthenaUsage(),
+            NullLogger<AthenaQueryEngine>.Instance, new Owned(client, s3));
+    }
+
+    /// <summary>Disposes the engine's clients with it.</summary>
+    private sealed class Owned(IDisposable athena, IDisposable s3) : IDisposable
+    {
+        public void Dispose()
+        {
+            athena.Dispose();
+            s3.Dispose();
+        }
+    }
+}
