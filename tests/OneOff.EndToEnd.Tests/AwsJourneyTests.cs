@@ -133,6 +133,7 @@ public sealed partial class AwsJourneyTests(AwsDashboardFixture fixture) : IClas
         Assert.Contains($"{fixture.Deployment.Prefix}/runs/{runId}/metrics/n_hidden=5/part-0.parquet", keys);
         var cluster = Assert.Single(await ClustersOfAsync(runId));
         Assert.Equal("TERMINATED", cluster.State);
+        await ExpectTheSameRunLocallyAsync(runId);
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Runs", Exact = true }).First.ClickAsync();
         var row = page.Locator(".runs-table tbody tr").Filter(new() { HasText = runId });
@@ -187,6 +188,35 @@ public sealed partial class AwsJourneyTests(AwsDashboardFixture fixture) : IClas
             throw new InvalidOperationException(
                 $"{e.Message}\n--- the dashboard's log (end) ---\n{log[Math.Max(0, log.Length - 6000)..]}\n--- the Athena stand-in's log (end) ---\n{athena[Math.Max(0, athena.Length - 4000)..]}", e);
         }
+    }
+
+    /// <summary>
+    /// One product, two deployments: the same parameters run on this machine by the same job give the same data and
+    /// the same models as the run the EMR stand-in ran in pieces (generate, one train task per size, publish).
+    /// </summary>
+    private async Task ExpectTheSameRunLocallyAsync(string runId)
+    {
+        using var s3 = fixture.S3();
+        var key = $"{fixture.Deployment.Prefix}/runs/{runId}/_manifest.json";
+        using var remote = await s3.GetObjectAsync(fixture.Deployment.Bucket, key);
+        using var buffer = new MemoryStream();
+        await remote.ResponseStream.CopyToAsync(buffer);
+        var onEmr = OneOff.Core.Runs.RunManifest.Parse(buffer.ToArray());
+        using var local = new TempFolder();
+        var job = Path.Combine(RepoPaths.Root, "src", "Dashboard", "bin", "Release", "net10.0", "job", "oneoff-job.dll");
+        var ran = await ProcessRunner.RunAsync("dotnet", [job, "sweep", "--out", local.Path, "--run-id", runId, "--train-size", "300", "--test-size", "200", "--hidden", "3,5", "--max-iter", "30"], timeout: TimeSpan.FromMinutes(3));
+        Assert.True(ran.ExitCode == 0, ran.StdErr);
+        var here = OneOff.Core.Runs.RunManifest.Parse(await File.ReadAllBytesAsync(Path.Combine(local.Path, "runs", runId, "_manifest.json")));
+
+        Assert.Equal(here.Parameters with { HiddenSizes = Array.Empty<int>() }, onEmr.Parameters with { HiddenSizes = Array.Empty<int>() });
+        Assert.Equal(here.Parameters.HiddenSizes, onEmr.Parameters.HiddenSizes);
+        Assert.Equal(here.Rows, onEmr.Rows);
+        Assert.Equal(here.BestNHidden, onEmr.BestNHidden);
+        Assert.Equal(
+            here.Models.Select(m => (m.NHidden, m.TrainAcc, m.TestAcc, m.SurfaceAgree, m.Iterations, m.FinalLoss, m.StopReason)),
+            onEmr.Models.Select(m => (m.NHidden, m.TrainAcc, m.TestAcc, m.SurfaceAgree, m.Iterations, m.FinalLoss, m.StopReason)));
+        var train = await s3.GetObjectMetadataAsync(fixture.Deployment.Bucket, $"{fixture.Deployment.Prefix}/runs/{runId}/train/part-0.parquet");
+        Assert.Equal(new FileInfo(Path.Combine(local.Path, "runs", runId, "train", "part-0.parquet")).Length, train.ContentLength);
     }
 
     /// <summary>How many queries the Athena stand-in has been asked to start (its calls log).</summary>
