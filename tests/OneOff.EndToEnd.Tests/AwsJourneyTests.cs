@@ -140,6 +140,13 @@ public sealed partial class AwsJourneyTests(AwsDashboardFixture fixture) : IClas
         await Assertions.Expect(row.Locator(".badge")).ToHaveTextAsync("Succeeded");
         await Assertions.Expect(row.Locator(".run-cost")).ToContainTextAsync("$");
         await page.ScreenshotAsync(new() { Path = Shot("aws-04-list.png"), FullPage = true });
+
+        // Delete run removes the run's S3 prefix (and its cached results: its page is gone).
+        await row.Locator("a.run-link").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete run" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete permanently" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Run deleted" })).ToBeVisibleAsync();
+        Assert.Empty(await KeysAsync($"{fixture.Deployment.Prefix}/runs/{runId}/"));
     }
 
     [Fact]
@@ -148,6 +155,8 @@ public sealed partial class AwsJourneyTests(AwsDashboardFixture fixture) : IClas
         var page = await fixture.NewPageAsync();
         await LogInAsync(page);
         await FillSmallRunAsync(page, "3,4,5");
+        // The cluster's first step stays RUNNING 20 s after its work: the run cannot finish while the dashboard is down.
+        await fixture.Deployment.ArmEmrAsync("""{"stepLinger": {"step": "generate", "seconds": 20}}""");
         await page.GetByRole(AriaRole.Button, new() { Name = "Run job" }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(RunUrl());
         var runId = page.Url[(page.Url.LastIndexOf('/') + 1)..];

@@ -129,6 +129,14 @@ public sealed class StandInDeployment : IAsyncDisposable
             : throw new InvalidOperationException($"EMR stand-in {operation}: {(int)response.StatusCode} {text}");
     }
 
+    /// <summary>Arms EMR stand-in faults (<c>POST /_faults</c>), e.g. <c>{"stepLinger": {"step": "generate", "seconds": 20}}</c>.</summary>
+    public async Task ArmEmrAsync(string json)
+    {
+        using var content = new StringContent(json, Encoding.UTF8, "application/json");
+        using var response = await _http.PostAsync(new Uri(EmrEndpoint, "/_faults"), content);
+        response.EnsureSuccessStatusCode();
+    }
+
     /// <summary>Every cluster the stand-in knows, with its state (<c>ListClusters</c>, all pages).</summary>
     public async Task<IReadOnlyList<(string Id, string Name, string State)>> ClustersAsync()
     {

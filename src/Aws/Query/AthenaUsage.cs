@@ -37,6 +37,7 @@ public sealed class AthenaUsage
             static (_, arg) => new AthenaRunUsage(1, arg.Reused ? 1 : 0, arg.Bytes),
             static (_, old, arg) => new AthenaRunUsage(old.Queries + 1, old.ReusedResults + (arg.Reused ? 1 : 0), old.DataScannedBytes + arg.Bytes),
             (Bytes: Math.Max(0, dataScannedBytes), Reused: reusedPreviousResult));
+        OneOff.Core.Telemetry.OneOffTelemetry.RecordAthenaBytesScanned(Math.Max(0, dataScannedBytes), reusedPreviousResult);
     }
 
     /// <summary>Forgets <paramref name="runId"/> (its run was deleted).</summary>

@@ -27,19 +27,49 @@ public static class PublishedRuns
             throw new RunNotPublishedException(runId);
         }
 
-        RunManifest manifest;
+        string problem;
         try
         {
-            manifest = RunManifest.Parse(json);
+            var sizes = RunManifest.Parse(json).Models.Select(m => m.NHidden).Distinct().Order().ToArray();
+            if (sizes.Length > 0)
+            {
+                return sizes;
+            }
+
+            problem = "it lists no model";
         }
         catch (InvalidDataException e)
         {
-            throw new InvalidDataException($"The manifest of run '{runId}' cannot be read: {e.Message}", e);
+            problem = $"it cannot be read: {e.Message}";
         }
 
-        var sizes = manifest.Models.Select(m => m.NHidden).Distinct().Order().ToArray();
-        return sizes.Length > 0
-            ? sizes
-            : throw new InvalidDataException($"The manifest of run '{runId}' lists no model, so the run has no results to query.");
+        // A damaged manifest hides only what it holds (the run page says so): the sizes are the partitions the job
+        // wrote (n_hidden=N folders of grid/, metrics/, loss/), so every other part of the run can still be shown.
+        var written = await WrittenSizesAsync(store, runId, cancellationToken).ConfigureAwait(false);
+        return written.Length > 0
+            ? written
+            : throw new InvalidDataException($"The manifest of run '{runId}' {problem}, and the run has no n_hidden partitions, so it has no results to query.");
+    }
+
+    private static async Task<int[]> WrittenSizesAsync(IObjectStore store, string runId, CancellationToken cancellationToken)
+    {
+        const string Partition = "n_hidden=";
+        var sizes = new SortedSet<int>();
+        foreach (var table in new[] { "grid", "metrics", "loss" })
+        {
+            await foreach (var key in store.ListAsync($"{RunKeys.Run(runId)}{table}/", cancellationToken).ConfigureAwait(false))
+            {
+                foreach (var segment in key.Split('/'))
+                {
+                    if (segment.StartsWith(Partition, StringComparison.Ordinal)
+                        && int.TryParse(segment.AsSpan(Partition.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n))
+                    {
+                        sizes.Add(n);
+                    }
+                }
+            }
+        }
+
+        return [.. sizes];
     }
 }

@@ -37,6 +37,21 @@ public sealed class PublishedRunsTests : IDisposable
     }
 
     [Fact]
+    public async Task SizesAsync_DamagedManifestButWrittenPartitions_AreThePartitionsSizes()
+    {
+        var store = new FolderObjectStore(_root);
+        await store.PutAsync(RunKeys.Manifest("run-4"), "not json"u8.ToArray(), TestContext.Current.CancellationToken);
+        foreach (var key in new[] { "runs/run-4/grid/n_hidden=30/part-0.parquet", "runs/run-4/metrics/n_hidden=5/part-0.parquet", "runs/run-4/loss/n_hidden=30/part-0.parquet" })
+        {
+            await store.PutAsync(key, new byte[] { 1 }, TestContext.Current.CancellationToken);
+        }
+
+        var sizes = await PublishedRuns.SizesAsync(store, "run-4", TestContext.Current.CancellationToken);
+
+        Assert.Equal([5, 30], sizes);
+    }
+
+    [Fact]
     public async Task SizesAsync_DamagedManifest_ThrowsInvalidDataNamingTheRun()
     {
         var store = new FolderObjectStore(_root);
