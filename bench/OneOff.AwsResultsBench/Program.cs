@@ -27,13 +27,8 @@ foreach (var (name, value) in deployment.Exports.Where(e => e.Key.StartsWith("AW
 
 using var local = new TempFolder();
 using var awsData = new TempFolder();
-using var bundle = new TempFolder();
-foreach (var file in new[] { "job/linux-arm64/oneoff-job", "job/linux-x64/oneoff-job", "driver.py", "bootstrap.sh" })
-{
-    // The start-up check wants a bundle; this bench starts no cluster.
-    Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(bundle.Path, file))!);
-    await File.WriteAllTextAsync(Path.Combine(bundle.Path, file), "#");
-}
+// The start-up check wants a bundle; this bench starts no cluster.
+using var bundle = JobBundleSource.Placeholder();
 
 Console.Error.WriteLine($"writing run {RunId} ({trainSize} points, the default sizes) with the real job, and uploading it to the stand-in's S3");
 await TestRuns.WriteAsync(local.Path, RunId, trainSize: trainSize, hidden: [5, 7, 10, 30, 50, 75, 100, 200, 400, 600]);

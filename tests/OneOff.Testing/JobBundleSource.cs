@@ -27,6 +27,24 @@ public sealed class JobBundleSource
     /// <summary>The self-contained publish of one runtime identifier (<c>job/{rid}</c>).</summary>
     public string Job(string runtimeIdentifier) => Path.Combine(Folder, "job", runtimeIdentifier);
 
+    /// <summary>
+    /// A folder holding the files a bundle's source folder has (<c>job/{rid}/oneoff-job</c>, the two scripts) with
+    /// placeholder contents: enough for Aws mode's start-up check where no cluster is started.
+    /// </summary>
+    public static TempFolder Placeholder()
+    {
+        var folder = new TempFolder();
+        foreach (var relative in OneOff.Aws.Compute.JobBundle.RuntimeIdentifiers.Select(rid => Path.Combine("job", rid, "oneoff-job"))
+            .Append(OneOff.Aws.Compute.JobBundle.DriverScript).Append(OneOff.Aws.Compute.JobBundle.BootstrapScript))
+        {
+            var path = Path.Combine(folder.Path, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, "#");
+        }
+
+        return folder;
+    }
+
     /// <summary>The bundle source of this test process, built on first use.</summary>
     public static Task<JobBundleSource> GetAsync() => s_shared.Value;
 

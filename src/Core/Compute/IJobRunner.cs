@@ -48,10 +48,13 @@ public sealed record JobCost(decimal Dollars)
     public override string ToString() => Describe(Dollars);
 
     /// <summary><see cref="ToString"/> of an amount.</summary>
-    public static string Describe(decimal dollars) =>
+    public static string Describe(decimal dollars) => $"{Amount(dollars)} ({Label})";
+
+    /// <summary>The amount alone, to the cent: <c>$1.23</c>; below half a cent, <c>under $0.01</c>.</summary>
+    public static string Amount(decimal dollars) =>
         dollars is > 0 and < 0.005m
-            ? $"under $0.01 ({Label})"
-            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"${Math.Round(dollars, 2, MidpointRounding.AwayFromZero):0.00} ({Label})");
+            ? "under $0.01"
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"${Math.Round(dollars, 2, MidpointRounding.AwayFromZero):0.00}");
 }
 
 /// <summary>One job to run: its parameters, validated once at submit, with the run id set.</summary>

@@ -13,11 +13,7 @@ public static class RunFormat
     public static string Time(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm", s_culture) + " UTC";
 
     /// <summary>A cost without its label (<c>$0.12</c>, <c>under $0.01</c>); pages put <see cref="OneOff.Core.Compute.JobCost.Label"/> beside it.</summary>
-    public static string Cost(decimal dollars)
-    {
-        var text = OneOff.Core.Compute.JobCost.Describe(dollars);
-        return text[..text.IndexOf(" (", StringComparison.Ordinal)];
-    }
+    public static string Cost(decimal dollars) => OneOff.Core.Compute.JobCost.Amount(dollars);
 
     public static string Duration(TimeSpan? duration)
     {

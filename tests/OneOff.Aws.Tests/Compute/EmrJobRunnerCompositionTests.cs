@@ -31,7 +31,7 @@ public sealed class EmrJobRunnerCompositionTests
     [Fact]
     public void AddOneOffAws_AddsTheRunnerAsItselfOnly_AddOneOffAwsJobRunnerMakesItTheJobRunner()
     {
-        using var bundle = FakeBundleSource();
+        using var bundle = JobBundleSource.Placeholder();
         using var plain = Build(asJobRunner: false);
         using var wired = Build(asJobRunner: true, ("OneOff:Aws:Emr:BundleFolder", bundle.Path));
 
@@ -62,20 +62,6 @@ public sealed class EmrJobRunnerCompositionTests
         using var plain = Build(asJobRunner: false, ("OneOff:Aws:Emr:BundleFolder", empty.Path));
 
         Assert.Equal(empty.Path, plain.GetRequiredService<Microsoft.Extensions.Options.IOptions<EmrJobRunnerOptions>>().Value.EffectiveBundleFolder);
-    }
-
-    /// <summary>A folder with the files a bundle's source folder holds (their contents do not matter to the check).</summary>
-    private static TempFolder FakeBundleSource()
-    {
-        var folder = new TempFolder();
-        foreach (var relative in JobBundle.RuntimeIdentifiers.Select(rid => Path.Combine("job", rid, "oneoff-job")).Append(JobBundle.DriverScript).Append(JobBundle.BootstrapScript))
-        {
-            var path = Path.Combine(folder.Path, relative);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllText(path, "#");
-        }
-
-        return folder;
     }
 
     [Fact]

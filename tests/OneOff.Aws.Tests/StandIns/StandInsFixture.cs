@@ -66,7 +66,6 @@ public sealed class StandInsFixture : IAsyncLifetime
     /// <summary>Starts <c>tests/standins/start</c> with its stdin a pipe; reads its exports up to <c># ready</c>.</summary>
     internal static async Task<(Process? Process, Dictionary<string, string> Exports, List<string> Lines, string? Error)> StartAsync(string[] standinArgs)
     {
-        var script = Path.Combine(RepoPaths.Root, "tests", "standins", "start");
         if (ProcessRunner.FindOnPath("python3") is null)
         {
             return (null, [], [], "python3 is not on PATH, so the stand-ins cannot run");

@@ -31,7 +31,7 @@ public sealed class CompositionTests
     public async Task AddOneOffDashboard_AwsMode_ComposesS3TheEmrRunnerAndTheReaperFromAddOneOffAws()
     {
         using var folder = new TempFolder();
-        using var bundle = FakeBundleSource();
+        using var bundle = JobBundleSource.Placeholder();
         await using var app = Build([("OneOff:DataRoot", folder.Path), .. AwsSettings, ("OneOff:Aws:Emr:BundleFolder", bundle.Path)]);
 
         Assert.Null(DashboardHostingExtensions.StartupProblem(app.Services));
@@ -62,20 +62,6 @@ public sealed class CompositionTests
         ("OneOff:Mode", "Aws"), ("OneOff:Aws:Region", "eu-west-1"), ("OneOff:Aws:Bucket", "oneoff-data"),
         ("OneOff:Aws:Emr:ServiceRole", "oneoff-emr-service"), ("OneOff:Aws:Emr:JobFlowRole", "oneoff-emr-instance"),
     ];
-
-    /// <summary>A folder with the files a bundle's source folder holds (the start-up check looks for them).</summary>
-    private static TempFolder FakeBundleSource()
-    {
-        var folder = new TempFolder();
-        foreach (var relative in JobBundle.RuntimeIdentifiers.Select(rid => Path.Combine("job", rid, "oneoff-job")).Append(JobBundle.DriverScript).Append(JobBundle.BootstrapScript))
-        {
-            var path = Path.Combine(folder.Path, relative);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllText(path, "#");
-        }
-
-        return folder;
-    }
 
     [Fact]
     public async Task StartupProblem_BadOptionOfAnotherProject_IsFoundWithoutAListOfOptionTypes()
