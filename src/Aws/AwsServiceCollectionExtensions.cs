@@ -73,13 +73,14 @@ public static class AwsServiceCollectionExtensions
 
     /// <summary>
     /// The Athena query engine as the <see cref="IQueryEngine"/> (<c>OneOff:Aws:Athena</c>, checked at start), its
-    /// per-run usage tally (<see cref="AthenaUsage"/>), and the S3 client it reads result files with.
+    /// per-run usage tally (<see cref="AthenaUsage"/>, passed on to the <see cref="IQueryUsageSink"/> the composition root registers, if any), and the S3 client it reads result files with.
     /// </summary>
     private static void AddOneOffAthena(IServiceCollection services)
     {
         services.AddOptions<AthenaOptions>().BindConfiguration(AthenaOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AthenaOptions>, AthenaOptionsValidator>());
-        services.TryAddSingleton<AthenaUsage>();
+        services.TryAddSingleton(sp => new AthenaUsage(
+            sp.GetService<IQueryUsageSink>(), sp.GetRequiredService<IOptions<AthenaOptions>>().Value.PricePerTerabyteScanned));
         services.TryAddSingleton(sp =>
         {
             var storage = sp.GetRequiredService<IOptions<AwsStorageOptions>>().Value;

@@ -126,6 +126,9 @@ public sealed partial class AwsJourneyTests(AwsDashboardFixture fixture) : IClas
         Assert.True(athenaQueries > 0);
         // A second view, after a reload of the page, runs no Athena query at all (HybridCache).
         Assert.Equal(athenaQueries, await AthenaQueriesAsync());
+        // What those queries scanned joins the run's record: its own figure, and a part of the cost.
+        await Assertions.Expect(page.Locator(".run-queries .stat-note")).ToContainTextAsync(" queries");
+        await Assertions.Expect(page.Locator(".run-cost")).ToHaveAttributeAsync("title", new System.Text.RegularExpressions.Regex(@"^Cluster (under \$0\.01|\$\d+\.\d\d) \(.*\) \+ Athena (under \$0\.01|\$\d+\.\d\d) \(\d+ quer"));
 
         var keys = await KeysAsync($"{fixture.Deployment.Prefix}/runs/{runId}/");
         Assert.Contains($"{fixture.Deployment.Prefix}/runs/{runId}/_manifest.json", keys);

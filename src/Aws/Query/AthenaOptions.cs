@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using OneOff.Aws.Storage;
@@ -39,6 +40,15 @@ public sealed class AthenaOptions
     /// <c>ExecutionParameters</c>, for an Athena that refuses a <c>?</c> for an injected partition column (default false).
     /// </summary>
     public bool InlineValues { get; set; }
+
+    /// <summary>The list price of a terabyte scanned in USD (us-east-1, https://aws.amazon.com/athena/pricing/).</summary>
+    public const decimal DefaultPricePerTerabyteScanned = 5m;
+
+    /// <summary>
+    /// <c>OneOff:Aws:Athena:PricePerTerabyteScanned</c>: the list price of a terabyte scanned in USD, for the run's cost
+    /// figure (default 5, us-east-1; 0 to 1000).
+    /// </summary>
+    public decimal PricePerTerabyteScanned { get; set; } = DefaultPricePerTerabyteScanned;
 
     /// <summary>The database to use for <paramref name="deploymentId"/>.</summary>
     public string DatabaseFor(string deploymentId) =>
@@ -99,6 +109,11 @@ public sealed partial class AthenaOptionsValidator : IValidateOptions<AthenaOpti
         if (options.QueryTimeoutSeconds is < 5 or > 1800)
         {
             failures.Add($"OneOff:Aws:Athena:QueryTimeoutSeconds is {options.QueryTimeoutSeconds}; use 5 to 1800.");
+        }
+
+        if (options.PricePerTerabyteScanned is < 0 or > 1000)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"OneOff:Aws:Athena:PricePerTerabyteScanned is {options.PricePerTerabyteScanned}; use the list price of your region in USD (0 to 1000; us-east-1 is {AthenaOptions.DefaultPricePerTerabyteScanned})."));
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

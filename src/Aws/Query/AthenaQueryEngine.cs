@@ -151,7 +151,7 @@ public sealed partial class AthenaQueryEngine : IQueryEngine, IDisposable
     {
         var reused = execution.Statistics?.ResultReuseInformation?.ReusedPreviousResult == true;
         var bytes = execution.Statistics?.DataScannedInBytes ?? 0;
-        _usage.Record(runId, bytes, reused);
+        _usage.Record(runId, bytes, reused, failed: execution.Status?.State == AthenaQueryState.Failed);
         LogFinished(_logger, execution.QueryExecutionId, runId, execution.Status?.State, bytes, reused);
     }
 

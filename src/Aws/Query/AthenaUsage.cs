@@ -1,45 +1,47 @@
-using System.Collections.Concurrent;
+using OneOff.Core.Query;
 
 namespace OneOff.Aws.Query;
 
-/// <summary>What Athena did for one run since the process started: queries, how many reused an earlier result, bytes scanned.</summary>
-/// <param name="Queries">Queries that reached a final state (succeeded, failed or cancelled).</param>
-/// <param name="ReusedResults">Of those, the ones Athena answered from an earlier result (<c>ReusedPreviousResult</c>).</param>
-/// <param name="DataScannedBytes">The sum of their <c>DataScannedInBytes</c> (what Athena bills).</param>
-public sealed record AthenaRunUsage(long Queries, long ReusedResults, long DataScannedBytes)
-{
-    /// <summary>No query yet.</summary>
-    public static AthenaRunUsage None { get; } = new(0, 0, 0);
-}
-
 /// <summary>
-/// The per-run tally of Athena's statistics (<c>DataScannedInBytes</c>, <c>ReusedPreviousResult</c>) that the
-/// dashboard reads for a run's cost figure. In memory: a restart starts from zero (the run record keeps the figure
-/// it was given). Thread-safe.
+/// What each finished Athena query of a run spent: its statistics (<c>DataScannedInBytes</c>, <c>ReusedPreviousResult</c>)
+/// and their price at the list price (<see cref="AthenaOptions.PricePerTerabyteScanned"/>), passed on to the
+/// <see cref="IQueryUsageSink"/> (the dashboard adds it to the run's record, where it joins the cluster's cost) and to the
+/// telemetry. Keeps nothing itself. Thread-safe.
 /// </summary>
-public sealed class AthenaUsage
+/// <remarks>
+/// Billing (https://aws.amazon.com/athena/pricing/): bytes scanned are billed rounded up to the megabyte with a 10 MB
+/// minimum per query; failed queries are not billed, cancelled ones are for what they scanned; a query answered from a
+/// reused result scans nothing and is not billed (https://docs.aws.amazon.com/athena/latest/ug/reusing-query-results.html).
+/// </remarks>
+public sealed class AthenaUsage(IQueryUsageSink? sink = null, decimal pricePerTerabyte = AthenaOptions.DefaultPricePerTerabyteScanned)
 {
-    private readonly ConcurrentDictionary<string, AthenaRunUsage> _runs = new(StringComparer.Ordinal);
-
-    /// <summary>The tally of <paramref name="runId"/> (<see cref="AthenaRunUsage.None"/> before its first query).</summary>
-    public AthenaRunUsage ForRun(string runId)
-    {
-        ArgumentNullException.ThrowIfNull(runId);
-        return _runs.TryGetValue(runId, out var usage) ? usage : AthenaRunUsage.None;
-    }
+    private const long Megabyte = 1L << 20;
+    private const long MinimumBilledBytes = 10 * Megabyte;
+    private const decimal Terabyte = 1L << 40;
 
     /// <summary>Adds one finished query of <paramref name="runId"/>.</summary>
-    public void Record(string runId, long dataScannedBytes, bool reusedPreviousResult)
+    /// <param name="runId">The run it queried.</param>
+    /// <param name="dataScannedBytes">Its <c>DataScannedInBytes</c>.</param>
+    /// <param name="reusedPreviousResult">Its <c>ResultReuseInformation.ReusedPreviousResult</c>.</param>
+    /// <param name="failed">It ended FAILED (not billed).</param>
+    public void Record(string runId, long dataScannedBytes, bool reusedPreviousResult, bool failed = false)
     {
         ArgumentNullException.ThrowIfNull(runId);
-        _runs.AddOrUpdate(
-            runId,
-            static (_, arg) => new AthenaRunUsage(1, arg.Reused ? 1 : 0, arg.Bytes),
-            static (_, old, arg) => new AthenaRunUsage(old.Queries + 1, old.ReusedResults + (arg.Reused ? 1 : 0), old.DataScannedBytes + arg.Bytes),
-            (Bytes: Math.Max(0, dataScannedBytes), Reused: reusedPreviousResult));
-        OneOff.Core.Telemetry.OneOffTelemetry.RecordAthenaBytesScanned(Math.Max(0, dataScannedBytes), reusedPreviousResult);
+        var bytes = Math.Max(0, dataScannedBytes);
+        var usage = new QueryUsage(1, reusedPreviousResult ? 1 : 0, bytes, Price(bytes, reusedPreviousResult, failed, pricePerTerabyte));
+        OneOff.Core.Telemetry.OneOffTelemetry.RecordAthenaBytesScanned(bytes, reusedPreviousResult);
+        sink?.Record(runId, usage);
     }
 
-    /// <summary>Forgets <paramref name="runId"/> (its run was deleted).</summary>
-    public void Forget(string runId) => _runs.TryRemove(runId, out _);
+    /// <summary>What one query costs: nothing when it failed or reused a result, else its bytes rounded up to the MB, at least 10 MB, at <paramref name="pricePerTerabyte"/>.</summary>
+    public static decimal Price(long dataScannedBytes, bool reusedPreviousResult, bool failed, decimal pricePerTerabyte)
+    {
+        if (failed || (reusedPreviousResult && dataScannedBytes == 0))
+        {
+            return 0m;
+        }
+
+        var billed = Math.Max(MinimumBilledBytes, (Math.Max(0, dataScannedBytes) + Megabyte - 1) / Megabyte * Megabyte);
+        return billed / Terabyte * pricePerTerabyte;
+    }
 }

@@ -15,6 +15,7 @@ using Microsoft.Extensions.Options;
 using OneOff.Aws;
 using OneOff.Core.Compute;
 using OneOff.Core.Configuration;
+using OneOff.Core.Query;
 using OneOff.Core.Storage;
 using OneOff.Dashboard.Audit;
 using OneOff.Dashboard.Authentication;
@@ -88,6 +89,10 @@ public static class DashboardHostingExtensions
         // The run page's data: the mode's query engine behind HybridCache; deleting a run evicts its cache entries.
         services.AddOneOffResults();
         services.AddHostedService<ResultsCacheEviction>();
+        // What Athena's queries of a run cost joins the run's record (registered before the warm-up: it stops after it, and writes what is left).
+        services.TryAddSingleton<QueryUsageLedger>();
+        services.TryAddSingleton<IQueryUsageSink>(sp => sp.GetRequiredService<QueryUsageLedger>());
+        services.AddHostedService(sp => sp.GetRequiredService<QueryUsageLedger>());
         // A run that succeeds has its page's queries run once in the background: its first viewer waits for nothing.
         services.TryAddSingleton<ResultsWarmup>();
         services.AddHostedService(sp => sp.GetRequiredService<ResultsWarmup>());

@@ -1,3 +1,5 @@
+using OneOff.Core.Query;
+
 namespace OneOff.Dashboard.Data;
 
 /// <summary>The states of a run (ARCHITECTURE.md, "The dashboard").</summary>
@@ -80,6 +82,18 @@ public sealed class RunRecord
 
     /// <summary>What the run's infrastructure cost (an EMR cluster's instances at list prices, USD), or null when nothing was billed or it is unknown.</summary>
     public decimal? CostDollars { get; private set; }
+
+    /// <summary>Queries the query engine ran for this run's pages and finished (Athena; 0 in local mode, where queries cost nothing).</summary>
+    public long QueryCount { get; private set; }
+
+    /// <summary>Of <see cref="QueryCount"/>, the ones answered from an earlier result (Athena's result reuse: nothing scanned, nothing billed).</summary>
+    public long QueryReusedCount { get; private set; }
+
+    /// <summary>The bytes those queries scanned.</summary>
+    public long QueryScannedBytes { get; private set; }
+
+    /// <summary>What those queries cost at list price (USD), billing rules applied.</summary>
+    public decimal QueryCostDollars { get; private set; }
 
     /// <summary>When the job was last seen alive (its last saved progress); an interrupted run ends then.</summary>
     public DateTime? LastSeenUtc { get; private set; }
@@ -279,6 +293,22 @@ public sealed class RunRecord
         }
 
         CostDollars = dollars;
+        return true;
+    }
+
+    /// <summary>Adds what more queries of this run spent (<paramref name="usage"/>), in any state; true when it changed.</summary>
+    public bool AddQueryUsage(QueryUsage usage)
+    {
+        ArgumentNullException.ThrowIfNull(usage);
+        if (usage.Queries <= 0)
+        {
+            return false;
+        }
+
+        QueryCount += usage.Queries;
+        QueryReusedCount += Math.Max(0, usage.ReusedResults);
+        QueryScannedBytes += Math.Max(0, usage.ScannedBytes);
+        QueryCostDollars += Math.Max(0, usage.Dollars);
         return true;
     }
 

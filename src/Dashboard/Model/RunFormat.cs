@@ -15,6 +15,45 @@ public static class RunFormat
     /// <summary>A cost without its label (<c>$0.12</c>, <c>under $0.01</c>); pages put <see cref="OneOff.Core.Compute.JobCost.Label"/> beside it.</summary>
     public static string Cost(decimal dollars) => OneOff.Core.Compute.JobCost.Amount(dollars);
 
+    /// <summary>
+    /// What a run's cost figure is made of, for its tooltip: "Cluster $0.12 (its instances, billed per second, at
+    /// OneOff:Aws:Emr:Prices) + Athena under $0.01 (22 queries, 20 of them answered from reused results, 1.2 MB
+    /// scanned, at OneOff:Aws:Athena:PricePerTerabyteScanned)"; null when the run has no cost figure.
+    /// </summary>
+    public static string? CostBreakdown(RunSnapshot run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var parts = new List<string>(2);
+        if (run.CostDollars is { } cluster)
+        {
+            parts.Add($"Cluster {Cost(cluster)} (its instances, each billed per second with a one-minute minimum, at OneOff:Aws:Emr:Prices)");
+        }
+
+        if (run.Queries is { } q)
+        {
+            parts.Add($"Athena {Cost(q.Dollars)} ({QueryUsage(q)}, at OneOff:Aws:Athena:PricePerTerabyteScanned)");
+        }
+
+        return parts.Count == 0 ? null : string.Join(" + ", parts);
+    }
+
+    /// <summary>A run's queries in words: "22 queries, 20 of them answered from reused results, 1.2 MB scanned".</summary>
+    public static string QueryUsage(OneOff.Core.Query.QueryUsage usage) => $"{QueryCounts(usage)}, {RunLimits.Bytes(usage.ScannedBytes)} scanned";
+
+    /// <summary>How many queries, and how many of them reused a result: "22 queries, 20 of them answered from reused results".</summary>
+    public static string QueryCounts(OneOff.Core.Query.QueryUsage usage)
+    {
+        ArgumentNullException.ThrowIfNull(usage);
+        var queries = usage.Queries == 1 ? "1 query" : string.Create(s_culture, $"{usage.Queries} queries");
+        var reused = usage.ReusedResults switch
+        {
+            0 => "",
+            _ when usage.ReusedResults == usage.Queries => usage.Queries == 1 ? ", answered from a reused result" : ", all answered from reused results",
+            _ => string.Create(s_culture, $", {usage.ReusedResults} of them answered from reused results"),
+        };
+        return queries + reused;
+    }
+
     public static string Duration(TimeSpan? duration)
     {
         if (duration is not { } d)

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using OneOff.Core.Query;
 using OneOff.Core.Runs;
 using OneOff.Dashboard.Data;
 
@@ -38,8 +39,15 @@ public sealed record RunSnapshot(
     string? OutputsDamaged = null,
     string? RunnerNote = null,
     string? Phase = null,
-    decimal? CostDollars = null)
+    decimal? CostDollars = null,
+    QueryUsage? Queries = null)
 {
+    /// <summary>
+    /// What the run cost in all: its infrastructure (<see cref="CostDollars"/>) and its queries
+    /// (<see cref="Queries"/>); null when neither is known (local mode).
+    /// </summary>
+    public decimal? TotalCostDollars => CostDollars is null && Queries is null ? null : (CostDollars ?? 0m) + (Queries?.Dollars ?? 0m);
+
     /// <summary>True once the run can no longer change (and can be deleted).</summary>
     public bool IsFinished => State is RunState.Succeeded or RunState.Failed or RunState.Cancelled;
 
@@ -69,7 +77,8 @@ public sealed record RunSnapshot(
 
         return new RunSnapshot(record.Id, record.State, record.CreatedBy, record.CreatedUtc, record.StartedUtc, record.FinishedUtc,
             parameters, sizes, record.BestNHidden, record.Error, damage.Count == 0 ? null : "The run record is damaged: " + string.Join("; ", damage) + ".",
-            record.OutputsDamaged, record.RunnerNote, record.IsFinished ? null : record.Phase, record.CostDollars);
+            record.OutputsDamaged, record.RunnerNote, record.IsFinished ? null : record.Phase, record.CostDollars,
+            record.QueryCount == 0 ? null : new QueryUsage(record.QueryCount, record.QueryReusedCount, record.QueryScannedBytes, record.QueryCostDollars));
     }
 
     internal static StoredParameters ToStored(RunParameters parameters) => StoredParameters.Of(RunParameterParser.ToRaw(parameters));

@@ -65,9 +65,9 @@ public sealed class AthenaQueryEngineMotoTests(MotoServer moto) : IAsyncLifetime
             FirstPollDelay = TimeSpan.FromMilliseconds(10),
         };
         var runner = new AthenaQueryRunner(client, settings, TimeProvider.System, NullLogger.Instance);
-        var usage = new AthenaUsage();
+        var usage = new RecordingUsageSink();
         using var engine = new AthenaQueryEngine(
-            runner, new AthenaCatalog(runner, s_root, NullLogger.Instance), store, new AthenaResultFiles(s3), usage, NullLogger<AthenaQueryEngine>.Instance, client);
+            runner, new AthenaCatalog(runner, s_root, NullLogger.Instance), store, new AthenaResultFiles(s3), new AthenaUsage(usage), NullLogger<AthenaQueryEngine>.Instance, client);
 
         var health = await engine.CheckHealthAsync(Ct);
         var metrics = await engine.GetMetricsAsync(ScriptedAthena.RunId, Ct);

@@ -17,7 +17,10 @@ public sealed class AthenaQueryEngineTests : IAsyncLifetime
         [("n_hidden", "integer"), ("train_acc", "double"), ("test_acc", "double"), ("surface_agree", "double"), ("iterations", "integer"), ("final_loss", "double"), ("fit_seconds", "double"), ("stop_reason", "varchar")];
 
     private readonly ScriptedAthena _athena = new();
-    private readonly AthenaUsage _usage = new();
+    private readonly RecordingUsageSink _sink = new();
+    private readonly AthenaUsage _usage;
+
+    public AthenaQueryEngineTests() => _usage = new AthenaUsage(_sink, pricePerTerabyte: 5m);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -111,7 +114,7 @@ public sealed class AthenaQueryEngineTests : IAsyncLifetime
         Assert.StartsWith("The metrics query of run '20260102-030405-abcd' failed in Athena: HIVE_CURSOR_ERROR: Failed to read (an S3 location).", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("s3://", error.Message, StringComparison.Ordinal);
         Assert.Single(_athena.QueryStarts);
-        Assert.Equal(new AthenaRunUsage(1, 0, 1000), _usage.ForRun(RunId));
+        Assert.Equal(new QueryUsage(1, 0, 1000, 0m), _sink.ForRun(RunId)); // a failed query is not billed
     }
 
     [Fact]
@@ -155,7 +158,7 @@ public sealed class AthenaQueryEngineTests : IAsyncLifetime
         var starts = _athena.QueryStarts;
         Assert.Equal(2, starts.Count);
         Assert.NotEqual(starts[0]["ClientRequestToken"]!.GetValue<string>(), starts[1]["ClientRequestToken"]!.GetValue<string>());
-        Assert.Equal(2, _usage.ForRun(RunId).Queries);
+        Assert.Equal(2, _sink.ForRun(RunId).Queries);
     }
 
     [Fact]
@@ -223,8 +226,9 @@ public sealed class AthenaQueryEngineTests : IAsyncLifetime
         reused = true;
         await engine.GetMetricsAsync(RunId, Ct);
 
-        Assert.Equal(new AthenaRunUsage(2, 1, 4096), _usage.ForRun(RunId));
-        Assert.Equal(AthenaRunUsage.None, _usage.ForRun("another-run"));
+        // 4 096 bytes are billed as Athena's 10 MB minimum at $5 per TB; the reused answer scanned nothing and costs nothing.
+        Assert.Equal(new QueryUsage(2, 1, 4096, 10m * (1 << 20) / (1L << 40) * 5m), _sink.ForRun(RunId));
+        Assert.Equal(QueryUsage.None, _sink.ForRun("another-run"));
     }
 
     [Fact]

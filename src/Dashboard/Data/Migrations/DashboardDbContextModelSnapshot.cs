@@ -304,6 +304,18 @@ namespace OneOff.Dashboard.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<decimal>("QueryCostDollars")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("QueryCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("QueryReusedCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("QueryScannedBytes")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("RunnerHandle")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
