@@ -197,7 +197,7 @@ public sealed partial class AthenaQueryEngine : IQueryEngine, IDisposable
     {
         var text = e switch
         {
-            AthenaQueryFailure { Execution.Status: var status } when status?.State == AthenaQueryState.Cancelled => "the query was cancelled in Athena.",
+            AthenaQueryFailure { Execution.Status: var status } when status?.State == AthenaQueryState.Cancelled => Cancelled(status.AthenaError?.ErrorMessage ?? status.StateChangeReason),
             AthenaQueryFailure { Execution.Status: var status } => status?.AthenaError?.ErrorMessage ?? status?.StateChangeReason ?? "Athena gave no reason.",
             AthenaQueryTimeoutException timeout => timeout.Message,
             AwsServiceException aws => string.IsNullOrEmpty(aws.ServiceMessage) ? aws.ErrorCode : $"{aws.ErrorCode}: {aws.ServiceMessage}",
@@ -208,6 +208,20 @@ public sealed partial class AthenaQueryEngine : IQueryEngine, IDisposable
         };
         text = S3Uri().Replace(text, "(an S3 location)").Trim();
         return text.EndsWith('.') ? text : text + ".";
+    }
+
+    /// <summary>Why Athena cancelled a query OneOff did not stop: the workgroup's bytes-scanned cutoff says so, with the fix.</summary>
+    private static string Cancelled(string? reason)
+    {
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            return "the query was cancelled in Athena.";
+        }
+
+        var text = "the query was cancelled in Athena: " + reason.Trim().TrimEnd('.') + ".";
+        return reason.Contains("data usage limit", StringComparison.OrdinalIgnoreCase) || reason.Contains("BytesScannedCutoffPerQuery", StringComparison.Ordinal)
+            ? text + " The workgroup's limit per query is below what this run's results need: raise it (deploy/oneoff.yaml parameter AthenaBytesScannedCutoff)."
+            : text;
     }
 
     [GeneratedRegex(@"s3a?n?://[^\s'""]*", RegexOptions.CultureInvariant)]

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -339,16 +338,7 @@ public sealed partial class AthenaStandInTests(StandInsFixture standins) : IAsyn
     public async Task BytesScannedCutoff_AQueryOverIt_IsCancelledWithTheReason_OneUnderItRuns()
     {
         var workgroup = "cutoff-" + Guid.NewGuid().ToString("N")[..8];
-        await CallAsync("CreateWorkGroup", new
-        {
-            Name = workgroup,
-            Configuration = new
-            {
-                ResultConfiguration = new { OutputLocation = $"s3://{standins.Bucket}/{standins.Prefix}/athena-results/" },
-                EnforceWorkGroupConfiguration = true,
-                BytesScannedCutoffPerQuery = Run.GridBytes[3] + 1,
-            },
-        });
+        await standins.CreateAthenaWorkGroupAsync(workgroup, bytesScannedCutoffPerQuery: Run.GridBytes[3] + 1);
         var sql = $"SELECT n_hidden, COUNT(*) AS cells FROM {Database}.grid WHERE run_id = ? AND n_hidden IN (?, ?) GROUP BY n_hidden";
 
         var over = await ExecuteAsync(sql, [Quote(Run.RunId), "3", "5"], workgroup: workgroup);
@@ -809,20 +799,5 @@ public sealed partial class AthenaStandInTests(StandInsFixture standins) : IAsyn
         }
 
         return [.. fields];
-    }
-
-    /// <summary>An Athena operation OneOff's client does not have (CreateWorkGroup), sent as the JSON 1.1 protocol has it.</summary>
-    private async Task CallAsync(string operation, object body)
-    {
-        using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, standins.AthenaEndpoint)
-        {
-            Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8),
-        };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-amz-json-1.1");
-        request.Headers.Add("X-Amz-Target", "AmazonAthena." + operation);
-        request.Headers.TryAddWithoutValidation("Authorization", "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/athena/aws4_request, SignedHeaders=host, Signature=0");
-        using var response = await http.SendAsync(request, Ct);
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Ct));
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Amazon.Runtime;
@@ -139,6 +140,36 @@ public sealed class StandInsFixture : IAsyncLifetime
     /// <summary>The Athena stand-in's catalog (<c>GET /_catalog</c>): databases, tables, workgroups.</summary>
     public async Task<JsonElement> AthenaCatalogAsync() =>
         JsonDocument.Parse(await _http.GetStringAsync(new Uri(AthenaStandIn, "/_catalog"))).RootElement.Clone();
+
+    /// <summary>
+    /// Creates workgroup <paramref name="name"/> on the Athena stand-in (CreateWorkGroup, an operation OneOff's client
+    /// does not have, sent as the JSON 1.1 protocol has it): results under the deployment's athena-results/, enforced,
+    /// with a bytes-scanned cutoff per query when given.
+    /// </summary>
+    public async Task CreateAthenaWorkGroupAsync(string name, long? bytesScannedCutoffPerQuery = null)
+    {
+        var body = new
+        {
+            Name = name,
+            Configuration = new
+            {
+                ResultConfiguration = new { OutputLocation = $"s3://{Bucket}/{Prefix}/athena-results/" },
+                EnforceWorkGroupConfiguration = true,
+                BytesScannedCutoffPerQuery = bytesScannedCutoffPerQuery,
+            },
+        };
+        using var request = new HttpRequestMessage(HttpMethod.Post, AthenaEndpoint)
+        {
+            Content = new StringContent(JsonSerializer.Serialize(body, s_omitNulls), Encoding.UTF8),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-amz-json-1.1");
+        request.Headers.Add("X-Amz-Target", "AmazonAthena.CreateWorkGroup");
+        request.Headers.TryAddWithoutValidation("Authorization", "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/athena/aws4_request, SignedHeaders=host, Signature=0");
+        using var response = await _http.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    private static readonly JsonSerializerOptions s_omitNulls = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
 
     /// <summary>Moves the Athena stand-in's clock forward (result-reuse ages) without waiting.</summary>
     public async Task AdvanceAthenaClockAsync(double minutes)
