@@ -106,6 +106,8 @@ internal sealed class AthenaRows(IReadOnlyList<ColumnInfo> columns, IReadOnlyLis
 
     public override string GetDataTypeName(int ordinal) => TypeOf(ordinal);
 
+    [return: System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(
+        System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicFields | System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicProperties)]
     public override Type GetFieldType(int ordinal) => TypeOf(ordinal) switch
     {
         "integer" or "int" or "smallint" or "tinyint" => typeof(int),
