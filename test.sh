@@ -43,9 +43,19 @@ dotnet build OneOff.sln -c Release -nologo -v q
 say "testing"
 log="$(mktemp)"
 set +e
-dotnet test --solution OneOff.sln -c Release --no-build 2>&1 | tee "$log"
+dotnet test --solution OneOff.sln -c Release --no-build --output detailed 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
+
+# The end of the output is what a CI page shows: repeat there the slowest tests and every failure with its first lines.
+say "slowest tests"
+grep -E '^(passed|failed) .* \(([0-9]+m )?[0-9]+s [0-9]+ms\)$' "$log" \
+  | sed -E 's/^(passed|failed) (.*) \((([0-9]+)m )?([0-9]+)s ([0-9]+)ms\)$/0\4 \5 \6 \2/' \
+  | awk '{ printf "%7.1f s  %s\n", $1 * 60 + $2 + $3 / 1000, $4 }' | sort -rn | head -12 >&2 || true
+if grep -qE '^failed ' "$log"; then
+  say "failed tests"
+  awk '/^failed /{n = 14} /^(passed|skipped) /{n = 0} n > 0 && !/^[ \t]+at /{print; n--}' "$log" >&2
+fi
 
 sum() { grep -E "^\s*$1: [0-9]+" "$log" | awk '{s += $2} END {print s + 0}'; }
 total=$(sum total); failed=$(sum failed); passed=$(sum succeeded); skipped=$(sum skipped)
