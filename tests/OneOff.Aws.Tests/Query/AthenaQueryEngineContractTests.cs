@@ -1,7 +1,5 @@
 using Amazon.S3.Model;
-using Microsoft.Extensions.Logging.Abstractions;
 using OneOff.Aws.Query;
-using OneOff.Aws.Storage;
 using OneOff.Aws.Tests.StandIns;
 using OneOff.Core.Query;
 using OneOff.Testing;
@@ -78,28 +76,5 @@ public sealed class AthenaQueryEngineContractTests : QueryEngineContractTests, I
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    protected override IQueryEngine NewEngine()
-    {
-        var client = _standins.Athena();
-        var s3 = _standins.S3();
-        var root = new S3Root(_standins.Bucket, _standins.Prefix + "/");
-        var settings = new AthenaSettings(_standins.AthenaDatabase, _standins.AthenaWorkGroup, _standins.AthenaOutputLocation, 60, TimeSpan.FromSeconds(60), InlineValues: false)
-        {
-            FirstPollDelay = TimeSpan.FromMilliseconds(20),
-        };
-        var runner = new AthenaQueryRunner(client, settings, TimeProvider.System, NullLogger.Instance);
-        return new AthenaQueryEngine(
-            runner, new AthenaCatalog(runner, root, NullLogger.Instance), new S3ObjectStore(s3, root), new AthenaResultFiles(s3), new AthenaUsage(),
-            NullLogger<AthenaQueryEngine>.Instance, new Owned(client, s3));
-    }
-
-    /// <summary>Disposes the engine's clients with it.</summary>
-    private sealed class Owned(IDisposable athena, IDisposable s3) : IDisposable
-    {
-        public void Dispose()
-        {
-            athena.Dispose();
-            s3.Dispose();
-        }
-    }
+    protected override IQueryEngine NewEngine() => _standins.AthenaEngine(new AthenaUsage());
 }

@@ -1,7 +1,5 @@
 using System.Text.Json;
-using Microsoft.Extensions.Logging.Abstractions;
 using OneOff.Aws.Query;
-using OneOff.Aws.Storage;
 using OneOff.Aws.Tests.StandIns;
 using OneOff.Core.Query;
 using OneOff.Testing;
@@ -164,23 +162,8 @@ public sealed class AthenaQueryEngineFaultTests(StandInsFixture standins, Upload
         Assert.Equal(1, _usage.ForRun(RunId).Queries);
     }
 
-    private AthenaQueryEngine Engine(Func<AthenaSettings, AthenaSettings>? configure = null, int protocolRetries = 3)
-    {
-        var client = standins.Athena(protocolRetries);
-        var s3 = standins.S3();
-        var root = new S3Root(standins.Bucket, standins.Prefix + "/");
-        var settings = new AthenaSettings(standins.AthenaDatabase, standins.AthenaWorkGroup, standins.AthenaOutputLocation, 60, TimeSpan.FromSeconds(60), InlineValues: false)
-        {
-            FirstPollDelay = TimeSpan.FromMilliseconds(20),
-            MaxPollDelay = TimeSpan.FromMilliseconds(200),
-            RetryDelay = TimeSpan.FromMilliseconds(100),
-        };
-        settings = configure?.Invoke(settings) ?? settings;
-        var runner = new AthenaQueryRunner(client, settings, TimeProvider.System, NullLogger.Instance);
-        return new AthenaQueryEngine(
-            runner, new AthenaCatalog(runner, root, NullLogger.Instance), new S3ObjectStore(s3, root), new AthenaResultFiles(s3), new AthenaUsage(_usage),
-            NullLogger<AthenaQueryEngine>.Instance, new Owned(client, s3));
-    }
+    private AthenaQueryEngine Engine(Func<AthenaSettings, AthenaSettings>? configure = null, int protocolRetries = 3) =>
+        standins.AthenaEngine(new AthenaUsage(_usage), configure, protocolRetries);
 
     /// <summary>The stand-in's log of this test's SELECTs whose SQL holds <paramref name="fragment"/> (<c>FROM metrics</c>), oldest first.</summary>
     private async Task<(string State, bool Reused, long Bytes)[]> QueriesAsync(string fragment) =>
@@ -190,14 +173,4 @@ public sealed class AthenaQueryEngineFaultTests(StandInsFixture standins, Upload
 
     private async Task<int> CountAsync(string operation) =>
         (await standins.AthenaCallsAsync()).GetProperty("counts").TryGetProperty(operation, out var count) && count.ValueKind == JsonValueKind.Number ? count.GetInt32() : 0;
-
-    /// <summary>Disposes the engine's clients with it.</summary>
-    private sealed class Owned(IDisposable athena, IDisposable s3) : IDisposable
-    {
-        public void Dispose()
-        {
-            athena.Dispose();
-            s3.Dispose();
-        }
-    }
 }

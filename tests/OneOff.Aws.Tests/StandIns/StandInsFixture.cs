@@ -4,8 +4,10 @@ using System.Text;
 using System.Text.Json;
 using Amazon.Runtime;
 using Amazon.S3;
+using Microsoft.Extensions.Logging.Abstractions;
 using OneOff.Aws.Clients.Athena;
 using OneOff.Aws.Clients.Emr;
+using OneOff.Aws.Query;
 using OneOff.Aws.Storage;
 using OneOff.Aws.Tests.Clients;
 using OneOff.Testing;
@@ -87,6 +89,38 @@ public sealed class StandInsFixture : IAsyncLifetime
     internal EmrClient Emr(int retries = 3) => ClientFactory.Emr(EmrEndpoint, ClientFactory.Options(retries));
 
     internal AthenaClient Athena(int retries = 3) => ClientFactory.Athena(AthenaEndpoint, ClientFactory.Options(retries));
+
+    /// <summary>
+    /// The dashboard's Athena engine on the stand-ins (the deployment's database, workgroup and results; short polls),
+    /// with its own clients, which it disposes; <paramref name="configure"/> changes the settings.
+    /// </summary>
+    internal AthenaQueryEngine AthenaEngine(AthenaUsage usage, Func<AthenaSettings, AthenaSettings>? configure = null, int protocolRetries = 3)
+    {
+        var client = Athena(protocolRetries);
+        var s3 = S3();
+        var root = new S3Root(Bucket, Prefix + "/");
+        var settings = new AthenaSettings(AthenaDatabase, AthenaWorkGroup, AthenaOutputLocation, 60, TimeSpan.FromSeconds(60), InlineValues: false)
+        {
+            FirstPollDelay = TimeSpan.FromMilliseconds(20),
+            MaxPollDelay = TimeSpan.FromMilliseconds(200),
+            RetryDelay = TimeSpan.FromMilliseconds(100),
+        };
+        settings = configure?.Invoke(settings) ?? settings;
+        var runner = new AthenaQueryRunner(client, settings, TimeProvider.System, NullLogger.Instance);
+        return new AthenaQueryEngine(
+            runner, new AthenaCatalog(runner, root, NullLogger.Instance), new S3ObjectStore(s3, root), new AthenaResultFiles(s3), usage,
+            NullLogger<AthenaQueryEngine>.Instance, new OwnedClients(client, s3));
+    }
+
+    /// <summary>Disposes an engine's clients with it.</summary>
+    private sealed class OwnedClients(IDisposable athena, IDisposable s3) : IDisposable
+    {
+        public void Dispose()
+        {
+            athena.Dispose();
+            s3.Dispose();
+        }
+    }
 
     internal AmazonS3Client S3()
     {
