@@ -77,7 +77,8 @@ public sealed class AthenaQueryEngineFaultTests(StandInsFixture standins, Upload
 
         await standins.AdvanceAthenaClockAsync(24 * 60);
         await standins.ArmAthenaAsync("""{"slowQueue": {"match": "AS dataset", "seconds": 30}}""");
-        using var hasty = Engine(s => s with { QueryTimeout = TimeSpan.FromSeconds(1.5) });
+        using var hasty = Engine(s => s with { QueryTimeout = TimeSpan.FromSeconds(4) });
+        await hasty.GetMetricsAsync(RunId, Ct); // its catalog checked within the timeout first
 
         var error = await Assert.ThrowsAsync<QueryFailedException>(() => hasty.GetClassFractionsAsync(RunId, Ct));
 
@@ -92,9 +93,17 @@ public sealed class AthenaQueryEngineFaultTests(StandInsFixture standins, Upload
         await standins.ArmAthenaAsync("""{"slowRun": {"match": "FROM loss", "seconds": 30}}""");
         using var engine = Engine();
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        cancel.CancelAfter(TimeSpan.FromMilliseconds(800));
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => engine.GetLossCurvesAsync(RunId, cancel.Token));
+        var query = engine.GetLossCurvesAsync(RunId, cancel.Token);
+        // The caller leaves once Athena is running the query.
+        while (!(await QueriesAsync("FROM loss")).Any(q => q.State == "RUNNING"))
+        {
+            Assert.False(query.IsCompleted, "the query ended before it was cancelled");
+            await Task.Delay(50, Ct);
+        }
+
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => query);
 
         Assert.Equal("CANCELLED", (await QueriesAsync("FROM loss"))[^1].State);
         Assert.True((await standins.AthenaCallsAsync()).GetProperty("counts").GetProperty("StopQueryExecution").GetInt32() >= 1);
