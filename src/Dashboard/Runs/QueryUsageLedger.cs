@@ -10,13 +10,12 @@ namespace OneOff.Dashboard.Runs;
 /// that path. A clean stop writes what is still queued; a crash loses at most the last batch of a figure that is an
 /// estimate anyway, never a run. A run deleted meanwhile is skipped.
 /// </summary>
-internal sealed partial class QueryUsageLedger(RunStore runs, ILogger<QueryUsageLedger> logger) : BackgroundService, IQueryUsageSink
+internal sealed partial class QueryUsageLedger(RunStore runs, ILogger<QueryUsageLedger> logger) : IHostedService, IQueryUsageSink
 {
     private readonly Channel<(string RunId, QueryUsage Usage)> _queue =
         Channel.CreateUnbounded<(string, QueryUsage)>(new() { SingleReader = true });
 
-    /// <summary>Raised after each batch is written (tests wait on it).</summary>
-    public event Action? Written;
+    private Task? _writer;
 
     /// <inheritdoc />
     public void Record(string runId, QueryUsage usage)
@@ -27,16 +26,25 @@ internal sealed partial class QueryUsageLedger(RunStore runs, ILogger<QueryUsage
         }
     }
 
-    /// <summary>Stops taking usage and writes what is queued before it returns (within the host's shutdown timeout).</summary>
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>Starts the writer (its own task, with no token: only <see cref="StopAsync"/> ends it, once the queue is written).</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        _queue.Writer.TryComplete();
-        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        _writer ??= Task.Run(WriteAllAsync, CancellationToken.None);
+        return Task.CompletedTask;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Stops taking usage and waits until what is queued is written (or the host's shutdown timeout ends the wait).</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
-        // Read to the end of the queue even once stopping has begun: StopAsync completes it, so this loop ends after the last write.
+        _queue.Writer.TryComplete();
+        if (_writer is { } writer)
+        {
+            await writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task WriteAllAsync()
+    {
         while (await _queue.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
         {
             var batch = new Dictionary<string, QueryUsage>(StringComparer.Ordinal);
@@ -56,8 +64,6 @@ internal sealed partial class QueryUsageLedger(RunStore runs, ILogger<QueryUsage
                     LogWriteFailed(e, runId, usage.Queries);
                 }
             }
-
-            Written?.Invoke();
         }
     }
 
