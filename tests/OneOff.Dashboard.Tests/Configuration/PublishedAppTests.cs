@@ -26,7 +26,7 @@ public sealed partial class PublishedAppTests : IDisposable
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
         var publish = await ProcessRunner.RunAsync(
             "dotnet", ["publish", Path.Combine(RepoPaths.Root, "src", "Dashboard", "OneOff.Dashboard.csproj"), "-c", configuration, "--no-build", "-o", app, "-nologo", "-v", "q"],
-            timeout: TimeSpan.FromMinutes(4));
+            timeout: TimeSpan.FromMinutes(8)); // a cold job bundle build waits for the other test processes' (one at a time)
         Assert.True(publish.ExitCode == 0, publish.StdOut + publish.StdErr);
 
         var port = LoopbackPorts.Free();
