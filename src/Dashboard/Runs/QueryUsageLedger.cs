@@ -13,7 +13,7 @@ namespace OneOff.Dashboard.Runs;
 internal sealed partial class QueryUsageLedger(RunStore runs, ILogger<QueryUsageLedger> logger) : IHostedService, IQueryUsageSink
 {
     private readonly Channel<(string RunId, QueryUsage Usage)> _queue =
-        Channel.CreateUnbounded<(string, QueryUsage)>(new() { SingleReader = true });
+        Channel.CreateUnbounded<(string, QueryUsage)>(); // not SingleReader: that one cannot count what is left at a stop
 
     private Task? _writer;
 
@@ -33,13 +33,28 @@ internal sealed partial class QueryUsageLedger(RunStore runs, ILogger<QueryUsage
         return Task.CompletedTask;
     }
 
-    /// <summary>Stops taking usage and waits until what is queued is written (or the host's shutdown timeout ends the wait).</summary>
+    /// <summary>
+    /// Stops taking usage and waits until what is queued is written, or until the host's shutdown timeout ends the
+    /// wait (then it says so and returns: a stop never fails the host's shutdown).
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _queue.Writer.TryComplete();
-        if (_writer is { } writer)
+        if (_writer is not { } writer)
+        {
+            return;
+        }
+
+        try
         {
             await writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            if (_queue.Reader.Count > 0)
+            {
+                LogStoppedUnwritten(_queue.Reader.Count);
+            }
         }
     }
 
@@ -66,6 +81,9 @@ internal sealed partial class QueryUsageLedger(RunStore runs, ILogger<QueryUsage
             }
         }
     }
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Shutting down before the usage of {Queries} more queries was added to their runs' records; their cost figures leave them out")]
+    private partial void LogStoppedUnwritten(int queries);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Run {RunId}: the usage of {Queries} queries could not be added to its record; its cost figure leaves them out")]
     private partial void LogWriteFailed(Exception exception, string runId, long queries);

@@ -41,6 +41,21 @@ public sealed class QueryUsageLedgerTests : IDisposable
     }
 
     [Fact]
+    public async Task StopAsync_ShutdownTimeoutAlreadyOver_ReturnsWithoutFailingTheHostsStop()
+    {
+        await using var runs = await new RunsHarness(_folder.Path, _time, new ScriptedJobRunner(_time)).StartAsync();
+        var ledger = new QueryUsageLedger(runs.Store, NullLogger<QueryUsageLedger>.Instance);
+        await ledger.StartAsync(Ct);
+        using var over = new CancellationTokenSource();
+        await over.CancelAsync();
+
+        // The host passes a cancelled token when the services stopped before took its whole shutdown timeout.
+        await ledger.StopAsync(over.Token);
+
+        ledger.Record(RunId, new QueryUsage(1, 0, 1, 0m)); // after the stop: dropped, no error
+    }
+
+    [Fact]
     public async Task ARunWithoutQueries_HasNoQueryFigure_AndLocalRunsNoCostAtAll()
     {
         await TestRuns.WriteAsync(RunsHarness.ObjectsOf(_folder.Path).Root, RunId, hidden: [3]);
