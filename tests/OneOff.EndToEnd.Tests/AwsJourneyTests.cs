@@ -100,11 +100,27 @@ public sealed partial class AwsJourneyTests(AwsDashboardFixture fixture) : IClas
         await FillSmallRunAsync(page, "3,5");
         var estimate = await page.Locator("#work-estimate").TextContentAsync();
         await page.ScreenshotAsync(new() { Path = Shot("aws-01-form.png"), FullPage = true });
+        // The stand-in holds the cluster at each short phase until the page has shown it: measured in CI, a loaded
+        // machine drew the run page only after provisioning had passed.
+        (string Point, string Phase)[] held =
+            [("start", "provisioning"), ("bootstrap", "installing the job"), ("generate", "generating data"), ("publish", "publishing")];
+        foreach (var (point, _) in held)
+        {
+            await fixture.Deployment.ArmEmrAsync($$"""{"hold": "{{point}}"}""");
+        }
+
         await page.GetByRole(AriaRole.Button, new() { Name = "Run job" }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(RunUrl());
         var runId = page.Url[(page.Url.LastIndexOf('/') + 1)..];
+        foreach (var (point, phase) in held[..3])
+        {
+            await Assertions.Expect(page.Locator("#run-phase")).ToHaveTextAsync(phase, new() { Timeout = 120_000 });
+            await fixture.Deployment.ReleaseEmrAsync(point);
+        }
         await Assertions.Expect(page.Locator("#run-phase")).ToContainTextAsync("training", new() { Timeout = 120_000 });
         await page.ScreenshotAsync(new() { Path = Shot("aws-02-training.png"), FullPage = true });
+        await Assertions.Expect(page.Locator("#run-phase")).ToHaveTextAsync(held[3].Phase, new() { Timeout = 120_000 });
+        await fixture.Deployment.ReleaseEmrAsync(held[3].Point);
         await Assertions.Expect(page.Locator(".page-head .badge")).ToHaveTextAsync("Succeeded", new() { Timeout = 180_000 });
         var phases = await page.EvaluateAsync<string[]>("window.__phases");
         await page.ScreenshotAsync(new() { Path = Shot("aws-03-succeeded.png"), FullPage = true });

@@ -130,11 +130,29 @@ public sealed class StandInDeployment : IAsyncDisposable
     }
 
     /// <summary>Arms EMR stand-in faults (<c>POST /_faults</c>), e.g. <c>{"stepLinger": {"step": "generate", "seconds": 20}}</c>.</summary>
-    public async Task ArmEmrAsync(string json)
+    public async Task ArmEmrAsync(string json) => await PostTestEndpointAsync("/_faults", json);
+
+    /// <summary>
+    /// Lets the cluster held at <paramref name="point"/> (a <c>{"hold": point}</c> fault) go on, or disarms the hold when
+    /// no cluster has reached it yet (<c>POST /_release</c>); fails when there was no such hold.
+    /// </summary>
+    public async Task ReleaseEmrAsync(string point)
+    {
+        var reply = await PostTestEndpointAsync("/_release", JsonSerializer.Serialize(new { hold = point }));
+        if ((reply["released"]?.GetValue<int>() ?? 0) + (reply["disarmed"]?.GetValue<int>() ?? 0) == 0)
+        {
+            throw new InvalidOperationException($"EMR stand-in: no cluster was held at {point} ({reply.ToJsonString()}).");
+        }
+    }
+
+    private async Task<JsonNode> PostTestEndpointAsync(string path, string json)
     {
         using var content = new StringContent(json, Encoding.UTF8, "application/json");
-        using var response = await _http.PostAsync(new Uri(EmrEndpoint, "/_faults"), content);
-        response.EnsureSuccessStatusCode();
+        using var response = await _http.PostAsync(new Uri(EmrEndpoint, path), content);
+        var text = await response.Content.ReadAsStringAsync();
+        return response.IsSuccessStatusCode
+            ? JsonNode.Parse(text)!
+            : throw new InvalidOperationException($"EMR stand-in {path}: {(int)response.StatusCode} {text}");
     }
 
     /// <summary>Every cluster the stand-in knows, with its state (<c>ListClusters</c>, all pages).</summary>

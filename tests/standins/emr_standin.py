@@ -15,7 +15,7 @@ the part of EMR that OneOff relies on, with S3 on moto (another process, reached
   that could reach the host; then each step's argv runs on the primary node (spark-submit runs a pyspark stand-in).
 * Step and bootstrap logs reach the LogUri gzipped, after a delay.
 * Test-only endpoints: POST /_faults (arm faults), GET /_faults, GET /_clusters, GET /_health,
-  POST /_nodes/shutdown (what the shutdown shim calls), GET /_calls (every EMR call received: counts per operation
+  POST /_release (lets a cluster held by a "hold" fault go on), POST /_nodes/shutdown (what the shutdown shim calls), GET /_calls (every EMR call received: counts per operation
   and the last calls with time, cluster and whether it was throttled), DELETE /_calls (start counting again).
 
 Sources are named beside each modelled behaviour:
@@ -248,6 +248,7 @@ class Cluster:
         self.root = os.path.join(self.cfg.work, self.id)
         self.lock = threading.Condition(threading.RLock())
         self.terminate_request = None  # (state, code, message)
+        self.held = None  # the hold point this cluster waits at (a test fault), until POST /_release
         self.lease = None
         self.faults = {}
         self.availability_zone = ((instances.get("Placement") or {}).get("AvailabilityZone")) or f"{self.cfg.region}a"
@@ -327,7 +328,7 @@ class Cluster:
             "Id": self.id, "Name": self.name, "State": self.state, "StateChangeReason": self.reason,
             "ErrorDetails": self.errors, "Tags": self.tags, "LogUri": self.log_uri, "Root": self.root,
             "Namespace": self.cfg.namespace, "Lease": self.lease, "KeepAlive": self.keep_alive,
-            "IdleTimeout": self.idle_timeout,
+            "IdleTimeout": self.idle_timeout, "Held": self.held,
             "Nodes": [{"Id": n.id, "Ec2InstanceId": n.ec2_id, "Role": n.role, "State": n.state, "Root": n.root} for n in self.nodes],
             "Steps": [{"Id": s.id, "Name": s.name, "State": s.state, "Pid": s.proc.pid if s.proc else None,
                        "FailureDetails": s.failure} for s in self.steps],
@@ -401,6 +402,7 @@ class Faults:
         self.executor_loss = 0
         self.slow_start = []          # seconds
         self.step_linger = []         # {"step": name, "seconds": s}
+        self.hold = []                # "start" | "bootstrap" | a step name
 
     def arm(self, body):
         with self.lock:
@@ -426,6 +428,11 @@ class Faults:
                 self.executor_loss += int(body["executorLoss"]) if not isinstance(body["executorLoss"], bool) else 1
             if "slowStart" in body:
                 self.slow_start.append(float(body["slowStart"]))
+            if "hold" in body:
+                point = body["hold"]
+                if not isinstance(point, str) or not point:
+                    raise ValueError('hold must be "start", "bootstrap" or a step name')
+                self.hold.append(point)
             if "stepLinger" in body:
                 value = body["stepLinger"]
                 if not isinstance(value, dict) or not value.get("step"):
@@ -437,7 +444,7 @@ class Faults:
             return {"bootstrapFailure": self.bootstrap_failure, "stepFailure": self.step_failure,
                     "capacityError": self.capacity_error, "throttle": self.throttle,
                     "throttleOperations": self.throttle_operations, "executorLoss": self.executor_loss,
-                    "slowStart": self.slow_start, "stepLinger": self.step_linger}
+                    "slowStart": self.slow_start, "stepLinger": self.step_linger, "hold": self.hold}
 
     def take_throttle(self, operation):
         with self.lock:
@@ -634,6 +641,25 @@ class StandIn:
         return None  # [api] TerminateJobFlows: HTTP 200 with an empty body
 
     # ---- test endpoints ----
+    def release(self, body):
+        """Lets the clusters waiting at a hold point go on; an armed hold no cluster reached yet is disarmed."""
+        point = body.get("hold")
+        released = 0
+        with self.lock:
+            clusters = list(self.clusters.values())
+        for c in clusters:
+            with c.lock:
+                if c.held is not None and (point is None or c.held == point):
+                    c.held = None
+                    c.lock.notify_all()
+                    released += 1
+        disarmed = 0
+        with self.faults.lock:
+            before = len(self.faults.hold)
+            self.faults.hold = [p for p in self.faults.hold if point is not None and p != point]
+            disarmed = before - len(self.faults.hold)
+        return {"released": released, "disarmed": disarmed}
+
     def node_shutdown(self, body):
         """What the shutdown shim calls: a node of one of this stand-in's clusters asks to power off later."""
         c = self.cluster(body.get("clusterId"))
@@ -742,7 +768,7 @@ class Lifecycle:
             node.state = "PROVISIONING"
         slow = faults.take_list("slow_start") or 0
         capacity = faults.take_list("capacity_error")
-        if c.wait(self.cfg.start_delay + slow):
+        if c.wait(self.cfg.start_delay + slow) or self.hold("start"):
             return self.finish(*c.terminate_request)
         if capacity is not None:
             return self.capacity_error(capacity)
@@ -750,7 +776,7 @@ class Lifecycle:
         c.set_state("BOOTSTRAPPING", message="Running bootstrap actions")
         for node in c.nodes:
             node.state = "BOOTSTRAPPING"
-        if c.wait(self.cfg.bootstrap_delay):
+        if c.wait(self.cfg.bootstrap_delay) or self.hold("bootstrap"):
             return self.finish(*c.terminate_request)
         failure = self.bootstrap()
         if c.terminate_request:
@@ -767,6 +793,21 @@ class Lifecycle:
                     node.ready = c.ready
         c.set_state("RUNNING", message="Running step")
         self.steps()
+
+    def hold(self, point):
+        """A test's hold (POST /_faults {"hold": point}): the cluster stays where it is (STARTING, BOOTSTRAPPING or
+        with the step PENDING) until POST /_release, so a test sees a phase however loaded the machine; at most 5
+        minutes, so a test that forgets to release never hangs a run. True when termination was asked for."""
+        c = self.c
+        if self.server.faults.take_list("hold", lambda p: p == point) is None:
+            return False
+        with c.lock:
+            c.held = point
+        log(f"{c.id} held at {point} until POST /_release")
+        terminated = c.wait(300, until=lambda: c.held is None)
+        with c.lock:
+            c.held = None
+        return terminated
 
     # ---- provisioning ----
     def capacity_error(self, fault):
@@ -984,6 +1025,8 @@ class Lifecycle:
 
     def run_step(self, step):
         c, node, faults = self.c, self.c.primary, self.server.faults
+        if self.hold(step.name):
+            return False
         folder = os.path.join(node.root, "mnt/var/log/hadoop/steps", step.id)
         os.makedirs(folder, exist_ok=True)
         step.log_dir = folder
@@ -1195,6 +1238,8 @@ def make_handler(server):
                     except (ValueError, TypeError) as e:
                         return self.reply(400, {"message": str(e)}, "application/json")
                     return self.reply(200, server.faults.snapshot(), "application/json")
+                if self.path == "/_release":
+                    return self.reply(200, server.release(self.body()), "application/json")
                 if self.path == "/_nodes/shutdown":
                     return self.reply(200, server.node_shutdown(self.body()), "application/json")
                 if self.path != "/":

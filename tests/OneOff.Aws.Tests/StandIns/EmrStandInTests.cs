@@ -182,6 +182,26 @@ public sealed class EmrStandInTests(StandInsFixture standins) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Hold_AtAStep_KeepsItPendingUntilReleasedThenTheClusterGoesOn()
+    {
+        await standins.ArmAsync("""{"hold": "work"}""");
+        var id = await RunAsync(steps: [Step("work", "true")]);
+
+        await WaitUntilAsync(id, c => c.GetProperty("State").GetString() == "RUNNING");
+        await Task.Delay(TimeSpan.FromSeconds(1.5), Ct);
+        var held = await standins.InspectAsync(id);
+        var released = await standins.ReleaseAsync("work");
+        var (_, cluster) = await FollowAsync(id);
+        var again = await standins.ReleaseAsync("work");
+
+        Assert.Equal("PENDING", held.GetProperty("Steps")[0].GetProperty("State").GetString());
+        Assert.Equal("work", held.GetProperty("Held").GetString());
+        Assert.Equal(1, released.GetProperty("released").GetInt32());
+        Assert.Equal("ALL_STEPS_COMPLETED", cluster.Status?.StateChangeReason?.Code);
+        Assert.Equal(0, again.GetProperty("released").GetInt32() + again.GetProperty("disarmed").GetInt32());
+    }
+
+    [Fact]
     public async Task Throttling_NextCalls_AnswerThrottlingExceptionThenRecover()
     {
         var id = await RunAsync(steps: [Step("quick", "true")]);

@@ -130,11 +130,18 @@ public sealed class StandInsFixture : IAsyncLifetime
     }
 
     /// <summary>Arms faults (<c>POST /_faults</c>), e.g. <c>{"stepFailure": "train"}</c>.</summary>
-    public async Task ArmAsync(string json)
+    public async Task ArmAsync(string json) => await PostEmrTestEndpointAsync("/_faults", json);
+
+    /// <summary>Lets the clusters held at a hold point go on (<c>POST /_release</c>); the stand-in's reply.</summary>
+    public async Task<JsonElement> ReleaseAsync(string point) =>
+        await PostEmrTestEndpointAsync("/_release", JsonSerializer.Serialize(new { hold = point }));
+
+    private async Task<JsonElement> PostEmrTestEndpointAsync(string path, string json)
     {
         using var content = new StringContent(json, Encoding.UTF8, "application/json");
-        using var response = await _http.PostAsync(new Uri(EmrEndpoint, "/_faults"), content);
+        using var response = await _http.PostAsync(new Uri(EmrEndpoint, path), content);
         response.EnsureSuccessStatusCode();
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
     }
 
     public async Task ClearFaultsAsync()
