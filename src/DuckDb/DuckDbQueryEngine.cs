@@ -18,7 +18,7 @@ namespace OneOff.DuckDb;
 /// and the <c>n_hidden</c> Hive partition as an INTEGER — and runs the catalog's SQL with positional parameters.
 /// A published run whose files are missing or damaged gives an <see cref="InvalidDataException"/> naming the run.
 /// </summary>
-public sealed class DuckDbQueryEngine : IQueryEngine, IDisposable
+public sealed class DuckDbQueryEngine : CatalogQueryEngine, IDisposable
 {
     private static readonly Dictionary<string, (string Folder, bool Partitioned)> s_tables = new(StringComparer.Ordinal)
     {
@@ -58,49 +58,7 @@ public sealed class DuckDbQueryEngine : IQueryEngine, IDisposable
     }
 
     /// <inheritdoc />
-    public Task<PointSet> GetTrainingDataAsync(string runId, double sampleFraction = 1, CancellationToken cancellationToken = default)
-    {
-        var fraction = CheckFraction(sampleFraction);
-        return RunAsync(runId, QueryCatalog.TrainingData, _ => [runId, fraction], QueryResultReaders.ReadPoints, cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public Task<PointSet> GetTestDataAsync(string runId, double sampleFraction = 1, CancellationToken cancellationToken = default)
-    {
-        var fraction = CheckFraction(sampleFraction);
-        return RunAsync(runId, QueryCatalog.TestData, _ => [runId, fraction], QueryResultReaders.ReadPoints, cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public Task<ClassFractions> GetClassFractionsAsync(string runId, CancellationToken cancellationToken = default) =>
-        RunAsync(runId, QueryCatalog.ClassFractions, _ => [runId, runId], QueryResultReaders.ReadClassFractions, cancellationToken);
-
-    /// <inheritdoc />
-    public async Task<DecisionSurface> GetDecisionSurfaceAsync(string runId, int nHidden, CancellationToken cancellationToken = default)
-    {
-        var surface = await RunAsync(
-            runId,
-            QueryCatalog.DecisionSurface,
-            sizes => sizes.Contains(nHidden) ? [runId, new[] { nHidden }] : throw new ModelNotFoundException(runId, nHidden),
-            reader => QueryResultReaders.ReadSurface(reader, nHidden),
-            cancellationToken).ConfigureAwait(false);
-        return surface ?? throw new ModelNotFoundException(runId, nHidden);
-    }
-
-    /// <inheritdoc />
-    public Task<SurfaceSet> GetAllSurfacesAsync(string runId, CancellationToken cancellationToken = default) =>
-        RunAsync(runId, QueryCatalog.AllSurfaces, sizes => [runId, sizes], QueryResultReaders.ReadSurfaceSet, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<RunMetrics> GetMetricsAsync(string runId, CancellationToken cancellationToken = default) =>
-        RunAsync(runId, QueryCatalog.Metrics, sizes => [runId, sizes], QueryResultReaders.ReadMetrics, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<LossCurves> GetLossCurvesAsync(string runId, CancellationToken cancellationToken = default) =>
-        RunAsync(runId, QueryCatalog.LossCurves, sizes => [runId, sizes], QueryResultReaders.ReadLossCurves, cancellationToken);
-
-    /// <inheritdoc />
-    public async Task<QueryEngineHealth> CheckHealthAsync(CancellationToken cancellationToken = default)
+    public override async Task<QueryEngineHealth> CheckHealthAsync(CancellationToken cancellationToken = default)
     {
         try
         {
@@ -120,11 +78,6 @@ public sealed class DuckDbQueryEngine : IQueryEngine, IDisposable
             return new QueryEngineHealth(false, $"DuckDB cannot open an in-memory database: {e.Message}");
         }
     }
-
-    private static double CheckFraction(double sampleFraction) =>
-        sampleFraction is > 0 and <= 1
-            ? sampleFraction
-            : throw new ArgumentOutOfRangeException(nameof(sampleFraction), sampleFraction, "The sample fraction must be above 0 and at most 1 (1 keeps every point).");
 
     /// <summary>Closes the engine's in-memory database; operations still running keep their own connections.</summary>
     public void Dispose()
@@ -158,8 +111,8 @@ public sealed class DuckDbQueryEngine : IQueryEngine, IDisposable
         }
     }
 
-    // The run id is checked, then the manifest read (published? which sizes?), before anything is queried.
-    private async Task<T> RunAsync<T>(
+    /// <inheritdoc />
+    protected override async Task<T> RunAsync<T>(
         string runId, QueryDefinition query, Func<int[], IReadOnlyList<object>> values, Func<DbDataReader, T> read, CancellationToken cancellationToken)
     {
         var sizes = await PublishedRuns.SizesAsync(_store, runId, cancellationToken).ConfigureAwait(false);

@@ -19,7 +19,7 @@ namespace OneOff.Aws.Query;
 /// of <c>GetQueryResults</c> when that page holds them all, else from the result CSV in one S3 GET. A FAILED query
 /// is a <see cref="QueryFailedException"/> with a plain message.
 /// </summary>
-public sealed partial class AthenaQueryEngine : IQueryEngine, IDisposable
+public sealed partial class AthenaQueryEngine : CatalogQueryEngine, IDisposable
 {
     private readonly AthenaQueryRunner _runner;
     private readonly AthenaCatalog _catalog;
@@ -43,50 +43,8 @@ public sealed partial class AthenaQueryEngine : IQueryEngine, IDisposable
 
     private AthenaSettings Settings => _runner.Settings;
 
-    /// <inheritdoc />
-    public Task<PointSet> GetTrainingDataAsync(string runId, double sampleFraction = 1, CancellationToken cancellationToken = default)
-    {
-        var fraction = CheckFraction(sampleFraction);
-        return RunAsync(runId, QueryCatalog.TrainingData, _ => [runId, fraction], QueryResultReaders.ReadPoints, cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public Task<PointSet> GetTestDataAsync(string runId, double sampleFraction = 1, CancellationToken cancellationToken = default)
-    {
-        var fraction = CheckFraction(sampleFraction);
-        return RunAsync(runId, QueryCatalog.TestData, _ => [runId, fraction], QueryResultReaders.ReadPoints, cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public Task<ClassFractions> GetClassFractionsAsync(string runId, CancellationToken cancellationToken = default) =>
-        RunAsync(runId, QueryCatalog.ClassFractions, _ => [runId, runId], QueryResultReaders.ReadClassFractions, cancellationToken);
-
-    /// <inheritdoc />
-    public async Task<DecisionSurface> GetDecisionSurfaceAsync(string runId, int nHidden, CancellationToken cancellationToken = default)
-    {
-        var surface = await RunAsync(
-            runId,
-            QueryCatalog.DecisionSurface,
-            sizes => sizes.Contains(nHidden) ? [runId, new[] { nHidden }] : throw new ModelNotFoundException(runId, nHidden),
-            reader => QueryResultReaders.ReadSurface(reader, nHidden),
-            cancellationToken).ConfigureAwait(false);
-        return surface ?? throw new ModelNotFoundException(runId, nHidden);
-    }
-
-    /// <inheritdoc />
-    public Task<SurfaceSet> GetAllSurfacesAsync(string runId, CancellationToken cancellationToken = default) =>
-        RunAsync(runId, QueryCatalog.AllSurfaces, sizes => [runId, sizes], QueryResultReaders.ReadSurfaceSet, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<RunMetrics> GetMetricsAsync(string runId, CancellationToken cancellationToken = default) =>
-        RunAsync(runId, QueryCatalog.Metrics, sizes => [runId, sizes], QueryResultReaders.ReadMetrics, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<LossCurves> GetLossCurvesAsync(string runId, CancellationToken cancellationToken = default) =>
-        RunAsync(runId, QueryCatalog.LossCurves, sizes => [runId, sizes], QueryResultReaders.ReadLossCurves, cancellationToken);
-
     /// <summary><c>GetWorkGroup</c> (free): healthy when the workgroup exists and is ENABLED. Never a query.</summary>
-    public async Task<QueryEngineHealth> CheckHealthAsync(CancellationToken cancellationToken = default)
+    public override async Task<QueryEngineHealth> CheckHealthAsync(CancellationToken cancellationToken = default)
     {
         try
         {
@@ -105,12 +63,8 @@ public sealed partial class AthenaQueryEngine : IQueryEngine, IDisposable
     /// <summary>Disposes the S3 client the engine reads result files with (the Athena client belongs to the container).</summary>
     public void Dispose() => _owned?.Dispose();
 
-    private static double CheckFraction(double sampleFraction) =>
-        sampleFraction is > 0 and <= 1
-            ? sampleFraction
-            : throw new ArgumentOutOfRangeException(nameof(sampleFraction), sampleFraction, "The sample fraction must be above 0 and at most 1 (1 keeps every point).");
-
-    private async Task<T> RunAsync<T>(
+    /// <inheritdoc />
+    protected override async Task<T> RunAsync<T>(
         string runId, QueryDefinition query, Func<int[], IReadOnlyList<object>> values, Func<DbDataReader, T> read, CancellationToken cancellationToken)
     {
         var sizes = await PublishedRuns.SizesAsync(_store, runId, cancellationToken).ConfigureAwait(false);
