@@ -174,19 +174,23 @@ public sealed partial class AwsJourneyTests(AwsDashboardFixture fixture) : IClas
         var page = await fixture.NewPageAsync();
         await LogInAsync(page);
         await FillSmallRunAsync(page, "3,4,5");
-        // The cluster's first step stays RUNNING 20 s after its work: the run cannot finish while the dashboard is down.
-        await fixture.Deployment.ArmEmrAsync("""{"stepLinger": {"step": "generate", "seconds": 20}}""");
+        // The stand-in holds the cluster while it installs the job (until the page has shown it) and then before its
+        // first step (until the dashboard is back): the run cannot finish while the dashboard is down.
+        await fixture.Deployment.ArmEmrAsync("""{"hold": "bootstrap"}""");
+        await fixture.Deployment.ArmEmrAsync("""{"hold": "generate"}""");
         await page.GetByRole(AriaRole.Button, new() { Name = "Run job" }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(RunUrl());
         var runId = page.Url[(page.Url.LastIndexOf('/') + 1)..];
-        await Assertions.Expect(page.Locator("#run-phase")).ToHaveTextAsync("installing the job", new() { Timeout = 60_000 });
+        await Assertions.Expect(page.Locator("#run-phase")).ToHaveTextAsync("installing the job", new() { Timeout = 120_000 });
 
         await fixture.Dashboard.KillAsync();
+        await fixture.Deployment.ReleaseEmrAsync("bootstrap");
         var whileAway = Assert.Single(await ClustersOfAsync(runId));
         await fixture.Dashboard.StartAsync();
         var again = await fixture.NewPageAsync();
         await LogInAsync(again);
         await again.GotoAsync($"/runs/{runId}");
+        await fixture.Deployment.ReleaseEmrAsync("generate");
         await Assertions.Expect(again.Locator(".page-head .badge")).ToHaveTextAsync("Succeeded", new() { Timeout = 180_000 });
 
         Assert.NotEqual("TERMINATED", whileAway.State);
