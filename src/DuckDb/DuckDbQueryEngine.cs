@@ -44,6 +44,7 @@ public sealed class DuckDbQueryEngine : CatalogQueryEngine, IDisposable
     /// <summary>Creates an engine over the runs under <paramref name="store"/>'s root.</summary>
     /// <exception cref="ArgumentException">The root path contains a glob character (<c>* ? [ ]</c>) DuckDB would expand.</exception>
     public DuckDbQueryEngine(FolderObjectStore store, ILogger<DuckDbQueryEngine>? logger = null)
+        : base(store)
     {
         ArgumentNullException.ThrowIfNull(store);
         if (store.Root.AsSpan().IndexOfAny("*?[]") >= 0)
@@ -112,11 +113,8 @@ public sealed class DuckDbQueryEngine : CatalogQueryEngine, IDisposable
     }
 
     /// <inheritdoc />
-    protected override async Task<T> RunAsync<T>(
-        string runId, QueryDefinition query, Func<int[], IReadOnlyList<object>> values, Func<DbDataReader, T> read, CancellationToken cancellationToken)
+    protected override async Task<T> ExecuteAsync<T>(string runId, QueryCommand command, Func<DbDataReader, T> read, CancellationToken cancellationToken)
     {
-        var sizes = await PublishedRuns.SizesAsync(_store, runId, cancellationToken).ConfigureAwait(false);
-        var command = query.Bind(values(sizes));
         var started = Stopwatch.GetTimestamp();
         T result;
         try
@@ -128,10 +126,10 @@ public sealed class DuckDbQueryEngine : CatalogQueryEngine, IDisposable
             // An interrupted query (command.Cancel) fails with a DuckDB error: report it as the cancellation it is.
             cancellationToken.ThrowIfCancellationRequested();
             throw new InvalidDataException(
-                $"The outputs of run '{runId}' cannot be read for the {query.Name} query (files missing or damaged under {_store.PathOf(RunKeys.Run(runId))}): {e.Message}", e);
+                $"The outputs of run '{runId}' cannot be read for the {command.Query.Name} query (files missing or damaged under {_store.PathOf(RunKeys.Run(runId))}): {e.Message}", e);
         }
 
-        _logger.LogDebug("Query {Query} of run {RunId} took {Milliseconds:F1} ms", query.Name, runId, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        _logger.LogDebug("Query {Query} of run {RunId} took {Milliseconds:F1} ms", command.Query.Name, runId, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return result;
     }
 

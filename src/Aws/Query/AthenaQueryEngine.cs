@@ -23,7 +23,6 @@ public sealed partial class AthenaQueryEngine : CatalogQueryEngine, IDisposable
 {
     private readonly AthenaQueryRunner _runner;
     private readonly AthenaCatalog _catalog;
-    private readonly IObjectStore _store;
     private readonly AthenaResultFiles _results;
     private readonly AthenaUsage _usage;
     private readonly ILogger _logger;
@@ -31,11 +30,11 @@ public sealed partial class AthenaQueryEngine : CatalogQueryEngine, IDisposable
 
     internal AthenaQueryEngine(
         AthenaQueryRunner runner, AthenaCatalog catalog, IObjectStore store, AthenaResultFiles results, AthenaUsage usage, ILogger<AthenaQueryEngine> logger, IDisposable? owned = null)
+        : base(store)
     {
         _owned = owned;
         _runner = runner;
         _catalog = catalog;
-        _store = store;
         _results = results;
         _usage = usage;
         _logger = logger;
@@ -64,11 +63,10 @@ public sealed partial class AthenaQueryEngine : CatalogQueryEngine, IDisposable
     public void Dispose() => _owned?.Dispose();
 
     /// <inheritdoc />
-    protected override async Task<T> RunAsync<T>(
-        string runId, QueryDefinition query, Func<int[], IReadOnlyList<object>> values, Func<DbDataReader, T> read, CancellationToken cancellationToken)
+    protected override async Task<T> ExecuteAsync<T>(string runId, QueryCommand command, Func<DbDataReader, T> read, CancellationToken cancellationToken)
     {
-        var sizes = await PublishedRuns.SizesAsync(_store, runId, cancellationToken).ConfigureAwait(false);
-        var (sql, parameters) = AthenaSql.Render(query.Bind(values(sizes)), Settings.InlineValues);
+        var query = command.Query;
+        var (sql, parameters) = AthenaSql.Render(command, Settings.InlineValues);
         try
         {
             await _catalog.EnsureAsync(cancellationToken).ConfigureAwait(false);
