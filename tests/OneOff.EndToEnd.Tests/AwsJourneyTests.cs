@@ -79,7 +79,7 @@ public sealed class AwsDashboardFixture : IAsyncLifetime
 }
 
 /// <summary>What an Operator sees of a run on EMR, in a real browser, from Run job to a terminated cluster.</summary>
-public sealed partial class AwsJourneyTests(AwsDashboardFixture fixture) : IClassFixture<AwsDashboardFixture>
+public sealed partial class AwsJourneyTests(AwsDashboardFixture fixture) : IClassFixture<AwsDashboardFixture>, IAsyncLifetime
 {
     /// <summary>Records every text the run's phase shows, however briefly (Blazor re-renders it in place).</summary>
     private const string RecordPhases = """
@@ -89,6 +89,10 @@ public sealed partial class AwsJourneyTests(AwsDashboardFixture fixture) : IClas
             if (phase && window.__phases[window.__phases.length - 1] !== phase) window.__phases.push(phase);
         }).observe(document, { subtree: true, childList: true, characterData: true });
         """;
+
+    public async ValueTask InitializeAsync() => await fixture.Deployment.ClearEmrFaultsAsync();
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     [Fact]
     public async Task RunJob_AwsMode_ShowsEveryPhaseToSucceededWithOutputsInS3AndTheClusterTerminated()

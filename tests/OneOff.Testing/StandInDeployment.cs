@@ -145,6 +145,13 @@ public sealed class StandInDeployment : IAsyncDisposable
         }
     }
 
+    /// <summary>Disarms every EMR stand-in fault (<c>DELETE /_faults</c>): what one test armed and left does not reach the next.</summary>
+    public async Task ClearEmrFaultsAsync()
+    {
+        using var response = await _http.DeleteAsync(new Uri(EmrEndpoint, "/_faults"));
+        response.EnsureSuccessStatusCode();
+    }
+
     private async Task<JsonNode> PostTestEndpointAsync(string path, string json)
     {
         using var content = new StringContent(json, Encoding.UTF8, "application/json");

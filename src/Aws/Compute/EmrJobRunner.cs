@@ -79,6 +79,8 @@ public sealed partial class EmrJobRunner : IJobRunner, IAsyncDisposable, IDispos
     public const string RunnerName = "emr";
 
     private static readonly ConcurrentDictionary<string, Lazy<Task<JobBundle>>> s_bundles = new(StringComparer.Ordinal);
+    private const string ArtifactsPrefix = "oneoff-bundle-";
+    private static readonly Lazy<string> s_artifactsRoot = new(CreateArtifactsRoot, LazyThreadSafetyMode.ExecutionAndPublication);
     private readonly EmrClient _emr;
     private readonly S3ObjectStore _store;
     private readonly EmrOptions _options;
@@ -311,6 +313,72 @@ public sealed partial class EmrJobRunner : IJobRunner, IAsyncDisposable, IDispos
         }
     }
 
+    /// <summary>
+    /// Where this process packs the bundle of <paramref name="sourceFolder"/>: under a folder of its own, owner-only
+    /// (700), named with its process id and removed when the process exits (or, after a crash, by the next process
+    /// that packs a bundle, once that id is no longer running). Two processes on one host (the dashboard and its
+    /// smoke verb, measured: a shared folder made the second fail with "being used by another process") never write
+    /// each other's tarballs, and no other user of the host can swap one between its packing and its upload.
+    /// </summary>
+    internal static string ArtifactsFolder(string sourceFolder) =>
+        Path.Combine(s_artifactsRoot.Value, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(sourceFolder)))[..16]);
+
+    private static string CreateArtifactsRoot()
+    {
+        RemoveArtifactsOfEndedProcesses();
+        var root = Directory.CreateTempSubdirectory($"{ArtifactsPrefix}{Environment.ProcessId}-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(root, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Left in the temporary folder; nothing else reads it.
+            }
+        };
+        return root;
+    }
+
+    /// <summary>Removes the artifact folders (<c>oneoff-bundle-{pid}-…</c>) of processes that ended without removing theirs.</summary>
+    internal static void RemoveArtifactsOfEndedProcesses()
+    {
+        foreach (var folder in Directory.EnumerateDirectories(Path.GetTempPath(), ArtifactsPrefix + "*"))
+        {
+            var name = Path.GetFileName(folder.AsSpan());
+            var rest = name[ArtifactsPrefix.Length..];
+            var dash = rest.IndexOf('-');
+            if (dash <= 0 || !int.TryParse(rest[..dash], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid)
+                || pid == Environment.ProcessId || IsRunning(pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Another user's, or already going: left alone.
+            }
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     private async Task<JobBundle> GetBundleAsync(CancellationToken cancellationToken)
     {
         var folder = Path.GetFullPath(_runnerOptions.EffectiveBundleFolder);
@@ -319,9 +387,9 @@ public sealed partial class EmrJobRunner : IJobRunner, IAsyncDisposable, IDispos
             throw new JobStartException(problem);
         }
 
-        // Built once per source folder and process: the artifacts are two self-contained tarballs of ~60 MB.
+        // Built once per source folder and process: the artifacts are two self-contained tarballs of ~40 MB.
         var lazy = s_bundles.GetOrAdd(folder, f => new Lazy<Task<JobBundle>>(
-            () => JobBundle.BuildAsync(f, Path.Combine(Path.GetTempPath(), "oneoff-bundle-artifacts", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(f)))[..16])),
+            () => JobBundle.BuildAsync(f, ArtifactsFolder(f)),
             LazyThreadSafetyMode.ExecutionAndPublication));
         try
         {
