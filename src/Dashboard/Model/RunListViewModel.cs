@@ -372,9 +372,14 @@ public sealed class RunListViewModel(RunQueries runs, RunCommands commands, RunL
             return $"Work: {WorkModel.Format(WorkModel.Work(parameters))} units (no limit), {about}{cost}";
         }
 
-        var percent = (share * 100).ToString(share < 0.1 ? "0.#" : "#,0", CultureInfo.InvariantCulture);
-        return $"Work: {percent} % of the limit, {about}{cost}";
+        return $"Work: {SharePercent(share)} % of the limit, {about}{cost}";
     }
+
+    /// <summary>A share of the limit in percent: whole above 10 %, one decimal below, "under 0.1" where that would read 0.</summary>
+    internal static string SharePercent(double share) =>
+        share * 100 < 0.05
+            ? "under 0.1"
+            : (share * 100).ToString(share < 0.1 ? "0.#" : "#,0", CultureInfo.InvariantCulture);
 
     private static Dictionary<string, string> Defaults() =>
         RunParameterTable.Form.ToDictionary(p => p.Key, p => p.DefaultText, StringComparer.Ordinal);

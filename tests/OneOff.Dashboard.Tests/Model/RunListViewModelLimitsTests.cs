@@ -50,6 +50,17 @@ public sealed class RunListViewModelLimitsTests : IAsyncLifetime
             over.WorkError);
     }
 
+    [Theory]
+    [InlineData(1.25, "125")]
+    [InlineData(0.25, "25")]
+    [InlineData(0.1, "10")]
+    [InlineData(0.0094, "0.9")]
+    [InlineData(0.0006, "0.1")]
+    [InlineData(0.0004, "under 0.1")]
+    [InlineData(0.0, "under 0.1")]
+    public void SharePercent_SmallRuns_NeverReadZero(double share, string expected) =>
+        Assert.Equal(expected, RunListViewModel.SharePercent(share));
+
     [Fact]
     public void WorkText_FieldNotValid_IsNotShown()
     {
