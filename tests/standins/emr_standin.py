@@ -653,11 +653,10 @@ class StandIn:
                     c.held = None
                     c.lock.notify_all()
                     released += 1
-        disarmed = 0
         with self.faults.lock:
-            before = len(self.faults.hold)
-            self.faults.hold = [p for p in self.faults.hold if point is not None and p != point]
-            disarmed = before - len(self.faults.hold)
+            kept = [] if point is None else [p for p in self.faults.hold if p != point]
+            disarmed = len(self.faults.hold) - len(kept)
+            self.faults.hold = kept
         return {"released": released, "disarmed": disarmed}
 
     def node_shutdown(self, body):
